@@ -1,0 +1,71 @@
+package cli
+
+import (
+	"bytes"
+	"flag"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/sigaudit/sigaudit/report"
+	"github.com/sigaudit/sigaudit/timeline"
+)
+
+var update = flag.Bool("update", false, "rewrite golden files with the current output")
+
+// golden compares got with testdata/golden/name, or rewrites it with -update.
+func golden(t *testing.T, name string, got []byte) {
+	t.Helper()
+	path := filepath.Join("testdata", "golden", name)
+	if *update {
+		if err := os.WriteFile(path, got, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		return
+	}
+	want, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatalf("%v (run go test -update to create it)", err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Errorf("%s differs from the golden file (run go test ./internal/cli -run %s -update if the change is intended)\n--- got:\n%s\n--- want:\n%s", name, t.Name(), got, want)
+	}
+}
+
+func TestPolicyGolden(t *testing.T) {
+	tl := timeline.Default()
+	cases := []struct {
+		name string
+		args []string
+		opt  timeline.Options
+	}{
+		{"policy-all", nil, timeline.Options{}},
+		{"policy-versions", []string{"3.13.5", "3.14.0", "3.15.0a8", "3.9.16"}, timeline.Options{}},
+		{"policy-delayed", []string{"3.13", "3.14", "3.16"}, timeline.Options{PGPDelayed: true}},
+	}
+	for _, c := range cases {
+		p, err := buildPolicy(tl, c.args, c.opt)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range report.PolicyFormats {
+			var buf bytes.Buffer
+			if err := report.WritePolicy(&buf, f, p); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.name+"."+ext(f), buf.Bytes())
+		}
+	}
+}
+
+func ext(format string) string {
+	switch format {
+	case "json", "sarif":
+		return format
+	case "markdown":
+		return "md"
+	case "junit":
+		return "xml"
+	}
+	return "txt"
+}

@@ -1,0 +1,395 @@
+package timeline
+
+import (
+	"bytes"
+	_ "embed"
+	"errors"
+	"fmt"
+	"io"
+	"net/url"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"gopkg.in/yaml.v3"
+)
+
+//go:embed lines.json
+var embedded []byte
+
+// Embedded returns the raw release-line data compiled into sigaudit.
+func Embedded() []byte { return bytes.Clone(embedded) }
+
+// Date is a calendar date that may be known only to the month ("2029-10").
+// A month-precision date ends on the last day of its month: a line whose end
+// of life is "2025-10" is alive for all of October 2025.
+type Date struct {
+	Year  int
+	Month time.Month
+	Day   int // 0 when only the month is known
+}
+
+var dateRE = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$`)
+
+// ParseDate parses "YYYY-MM-DD" or "YYYY-MM".
+func ParseDate(s string) (Date, error) {
+	m := dateRE.FindStringSubmatch(s)
+	if m == nil {
+		return Date{}, fmt.Errorf("bad date %q: want YYYY-MM-DD or YYYY-MM", s)
+	}
+	y, _ := strconv.Atoi(m[1])
+	mo, _ := strconv.Atoi(m[2])
+	d := Date{Year: y, Month: time.Month(mo)}
+	if mo < 1 || mo > 12 {
+		return Date{}, fmt.Errorf("bad date %q: month %d out of range", s, mo)
+	}
+	if m[3] != "" {
+		d.Day, _ = strconv.Atoi(m[3])
+		t := time.Date(y, time.Month(mo), d.Day, 0, 0, 0, 0, time.UTC)
+		if t.Day() != d.Day || d.Day == 0 {
+			return Date{}, fmt.Errorf("bad date %q: no such day", s)
+		}
+	}
+	return d, nil
+}
+
+// MustDate is ParseDate for literals in tests and code.
+func MustDate(s string) Date {
+	d, err := ParseDate(s)
+	if err != nil {
+		panic(err)
+	}
+	return d
+}
+
+// DateOf returns the day t falls on, in UTC.
+func DateOf(t time.Time) Date {
+	t = t.UTC()
+	return Date{Year: t.Year(), Month: t.Month(), Day: t.Day()}
+}
+
+// IsZero reports whether d is unset.
+func (d Date) IsZero() bool { return d.Year == 0 }
+
+// First is the first day d covers (00:00 UTC).
+func (d Date) First() time.Time {
+	day := d.Day
+	if day == 0 {
+		day = 1
+	}
+	return time.Date(d.Year, d.Month, day, 0, 0, 0, 0, time.UTC)
+}
+
+// Last is the last day d covers (00:00 UTC of that day).
+func (d Date) Last() time.Time {
+	if d.Day != 0 {
+		return d.First()
+	}
+	return time.Date(d.Year, d.Month+1, 0, 0, 0, 0, 0, time.UTC)
+}
+
+func (d Date) String() string {
+	if d.IsZero() {
+		return ""
+	}
+	if d.Day == 0 {
+		return fmt.Sprintf("%04d-%02d", d.Year, d.Month)
+	}
+	return fmt.Sprintf("%04d-%02d-%02d", d.Year, d.Month, d.Day)
+}
+
+// UnmarshalYAML reads a date written as a string.
+func (d *Date) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: bad date: want a string YYYY-MM-DD or YYYY-MM", n.Line)
+	}
+	v, err := ParseDate(n.Value)
+	if err != nil {
+		return fmt.Errorf("line %d: %v", n.Line, err)
+	}
+	*d = v
+	return nil
+}
+
+// MarshalText writes the date as it was given.
+func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
+
+// Manager is a person who signs releases.
+type Manager struct {
+	ID      string   `yaml:"id" json:"id"`
+	Name    string   `yaml:"name" json:"name"`
+	PGP     []string `yaml:"pgp" json:"pgp"`
+	Sources []string `yaml:"sources" json:"sources,omitempty"`
+}
+
+// Installer names who signs a platform's installers with PGP, where that is
+// not the line's manager.
+type Installer struct {
+	PGP string `yaml:"pgp" json:"pgp"`
+}
+
+// Line is one CPython feature release line (3.13) and its facts.
+type Line struct {
+	Line         string               `yaml:"line" json:"line"`
+	PEP          int                  `yaml:"pep" json:"pep,omitempty"`
+	Manager      string               `yaml:"manager" json:"manager"`
+	Identity     string               `yaml:"identity" json:"identity"`
+	Issuer       string               `yaml:"issuer" json:"issuer"`
+	FirstStable  Date                 `yaml:"first_stable" json:"first_stable"`
+	EndOfLife    Date                 `yaml:"end_of_life" json:"end_of_life"`
+	SigstoreFrom map[string]string    `yaml:"sigstore_from" json:"sigstore_from"`
+	Installers   map[string]Installer `yaml:"installers" json:"installers,omitempty"`
+	Planned      bool                 `yaml:"planned" json:"planned,omitempty"`
+	Note         string               `yaml:"note" json:"note,omitempty"`
+	Sources      []string             `yaml:"sources" json:"sources,omitempty"`
+}
+
+// Data is the whole release-line file, embedded or from a policy file.
+type Data struct {
+	Schema         int               `yaml:"schema"`
+	PEP761Accepted Date              `yaml:"pep761_accepted"`
+	Sources        map[string]string `yaml:"sources"`
+	Managers       []Manager         `yaml:"managers"`
+	Lines          []Line            `yaml:"lines"`
+}
+
+// ValidationError is a problem in a release-line file, with where it is.
+type ValidationError struct {
+	File  string
+	Line  int    // 1-based line in the file, 0 if unknown
+	Field string // dotted path, e.g. lines[3].end_of_life
+	Msg   string
+}
+
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString(e.File)
+	if e.Line > 0 {
+		fmt.Fprintf(&b, ":%d", e.Line)
+	}
+	if e.Field != "" {
+		fmt.Fprintf(&b, ": %s", e.Field)
+	}
+	fmt.Fprintf(&b, ": %s", e.Msg)
+	return b.String()
+}
+
+// maxDataSize bounds a release-line or policy file.
+const maxDataSize = 1 << 20
+
+// Kinds of artifact the rules know about.
+var knownKinds = map[string]bool{"source": true, "windows": true, "macos": true, "android": true, "docs": true}
+
+var fingerprintRE = regexp.MustCompile(`^[0-9A-F]{40}$`)
+
+// ParseData reads and validates a release-line file (JSON or YAML). name is
+// used in error messages. Partial files (policy overrides) are accepted when
+// partial is true: then schema and pep761_accepted may be absent.
+func ParseData(r io.Reader, name string, partial bool) (*Data, error) {
+	b, err := io.ReadAll(io.LimitReader(r, maxDataSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if len(b) > maxDataSize {
+		return nil, &ValidationError{File: name, Msg: fmt.Sprintf("larger than %d bytes", maxDataSize)}
+	}
+	var d Data
+	dec := yaml.NewDecoder(bytes.NewReader(b))
+	dec.KnownFields(true)
+	if err := dec.Decode(&d); err != nil {
+		if errors.Is(err, io.EOF) {
+			return nil, &ValidationError{File: name, Msg: "empty file"}
+		}
+		return nil, yamlError(name, err)
+	}
+	var root yaml.Node
+	_ = yaml.Unmarshal(b, &root) // cannot fail: the same bytes decoded above
+	if err := d.validate(name, &root, partial); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+var yamlLineRE = regexp.MustCompile(`line ([0-9]+): (.*)`)
+
+func yamlError(name string, err error) error {
+	msg := err.Error()
+	msg = strings.TrimPrefix(msg, "yaml: ")
+	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
+	first := strings.TrimSpace(strings.SplitN(msg, "\n", 2)[0])
+	ve := &ValidationError{File: name, Msg: first}
+	if m := yamlLineRE.FindStringSubmatch(first); m != nil {
+		ve.Line, _ = strconv.Atoi(m[1])
+		ve.Msg = m[2]
+		if f := regexp.MustCompile(`field (\S+) not found`).FindStringSubmatch(m[2]); f != nil {
+			ve.Field = f[1]
+			ve.Msg = "unknown field"
+		}
+	}
+	return ve
+}
+
+// nodeLine finds the source line of a path like ("lines", 3, "end_of_life").
+func nodeLine(root *yaml.Node, path ...any) int {
+	n := root
+	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
+		n = n.Content[0]
+	}
+	line := n.Line
+	for _, p := range path {
+		switch p := p.(type) {
+		case string:
+			if n.Kind != yaml.MappingNode {
+				return line
+			}
+			found := false
+			for i := 0; i+1 < len(n.Content); i += 2 {
+				if n.Content[i].Value == p {
+					line = n.Content[i].Line
+					n = n.Content[i+1]
+					found = true
+					break
+				}
+			}
+			if !found {
+				return line
+			}
+		case int:
+			if n.Kind != yaml.SequenceNode || p >= len(n.Content) {
+				return line
+			}
+			n = n.Content[p]
+			line = n.Line
+		}
+	}
+	return line
+}
+
+func (d *Data) validate(name string, root *yaml.Node, partial bool) error {
+	fail := func(msg string, path ...any) error {
+		var field []string
+		for _, p := range path {
+			switch p := p.(type) {
+			case string:
+				field = append(field, p)
+			case int:
+				field[len(field)-1] += fmt.Sprintf("[%d]", p)
+			}
+		}
+		return &ValidationError{File: name, Line: nodeLine(root, path...), Field: strings.Join(field, "."), Msg: msg}
+	}
+	if !partial {
+		if d.Schema != 1 {
+			return fail(fmt.Sprintf("unsupported schema %d (want 1)", d.Schema), "schema")
+		}
+		if d.PEP761Accepted.IsZero() {
+			return fail("missing", "pep761_accepted")
+		}
+	} else if d.Schema != 0 && d.Schema != 1 {
+		return fail(fmt.Sprintf("unsupported schema %d (want 1)", d.Schema), "schema")
+	}
+	managers := map[string]bool{}
+	for i, m := range d.Managers {
+		if m.ID == "" {
+			return fail("missing manager id", "managers", i, "id")
+		}
+		if managers[m.ID] {
+			return fail(fmt.Sprintf("duplicate manager %q", m.ID), "managers", i, "id")
+		}
+		managers[m.ID] = true
+		if m.Name == "" {
+			return fail("missing name", "managers", i, "name")
+		}
+		for j, fp := range m.PGP {
+			if !fingerprintRE.MatchString(fp) {
+				return fail(fmt.Sprintf("bad fingerprint %q: want 40 upper-case hex digits", fp), "managers", i, "pgp", j)
+			}
+		}
+		for _, s := range m.Sources {
+			if _, ok := d.Sources[s]; !ok && !partial {
+				return fail(fmt.Sprintf("unknown source %q", s), "managers", i, "sources")
+			}
+		}
+	}
+	lines := map[string]bool{}
+	for i, l := range d.Lines {
+		if _, _, err := ParseLine(l.Line); err != nil {
+			return fail(err.Error(), "lines", i, "line")
+		}
+		if lines[l.Line] {
+			return fail(fmt.Sprintf("duplicate line %q", l.Line), "lines", i, "line")
+		}
+		lines[l.Line] = true
+		if l.Manager == "" {
+			return fail("missing manager", "lines", i, "manager")
+		}
+		if l.Identity == "" {
+			return fail("missing Sigstore identity", "lines", i, "identity")
+		}
+		if u, err := url.Parse(l.Issuer); err != nil || u.Scheme != "https" || u.Host == "" {
+			return fail(fmt.Sprintf("bad issuer %q: want an https URL", l.Issuer), "lines", i, "issuer")
+		}
+		if l.FirstStable.IsZero() {
+			return fail("missing", "lines", i, "first_stable")
+		}
+		if l.EndOfLife.IsZero() {
+			return fail("missing", "lines", i, "end_of_life")
+		}
+		if !l.EndOfLife.Last().After(l.FirstStable.First()) {
+			return fail("end of life is not after first stable release", "lines", i, "end_of_life")
+		}
+		for kind, from := range l.SigstoreFrom {
+			if !knownKinds[kind] {
+				return fail(fmt.Sprintf("unknown artifact kind %q", kind), "lines", i, "sigstore_from")
+			}
+			v, err := ParseVersion(from)
+			if err != nil {
+				return fail(err.Error(), "lines", i, "sigstore_from", kind)
+			}
+			if v.Line() != l.Line {
+				return fail(fmt.Sprintf("version %s is not in line %s", from, l.Line), "lines", i, "sigstore_from", kind)
+			}
+		}
+		for kind := range l.Installers {
+			if !knownKinds[kind] {
+				return fail(fmt.Sprintf("unknown artifact kind %q", kind), "lines", i, "installers")
+			}
+		}
+		for _, s := range l.Sources {
+			if _, ok := d.Sources[s]; !ok && !partial {
+				return fail(fmt.Sprintf("unknown source %q", s), "lines", i, "sources")
+			}
+		}
+	}
+	if !partial {
+		return d.checkRefs(name, func(msg string, path ...any) error { return fail(msg, path...) })
+	}
+	return nil
+}
+
+// checkRefs checks that every manager a line names exists.
+func (d *Data) checkRefs(name string, fail func(string, ...any) error) error {
+	ids := map[string]bool{}
+	for _, m := range d.Managers {
+		ids[m.ID] = true
+	}
+	for i, l := range d.Lines {
+		if !ids[l.Manager] {
+			return fail(fmt.Sprintf("unknown manager %q", l.Manager), "lines", i, "manager")
+		}
+		kinds := make([]string, 0, len(l.Installers))
+		for k := range l.Installers {
+			kinds = append(kinds, k)
+		}
+		sort.Strings(kinds)
+		for _, k := range kinds {
+			if !ids[l.Installers[k].PGP] {
+				return fail(fmt.Sprintf("unknown manager %q", l.Installers[k].PGP), "lines", i, "installers", k)
+			}
+		}
+	}
+	_ = name
+	return nil
+}

@@ -1,0 +1,304 @@
+package timeline
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"sort"
+	"time"
+)
+
+// Timeline is a validated set of release lines and the rules over them.
+type Timeline struct {
+	accepted Date
+	managers map[string]Manager
+	lines    map[string]Line
+	order    []string // lines, oldest first
+}
+
+// Default returns the timeline compiled into sigaudit.
+func Default() *Timeline {
+	t, err := New(bytes.NewReader(embedded), "timeline/lines.json (embedded)")
+	if err != nil {
+		panic("sigaudit: embedded release-line data is invalid: " + err.Error())
+	}
+	return t
+}
+
+// New reads a complete release-line file.
+func New(r io.Reader, name string) (*Timeline, error) {
+	d, err := ParseData(r, name, false)
+	if err != nil {
+		return nil, err
+	}
+	t := &Timeline{accepted: d.PEP761Accepted, managers: map[string]Manager{}, lines: map[string]Line{}}
+	t.add(d)
+	return t, nil
+}
+
+func (t *Timeline) add(d *Data) {
+	for _, m := range d.Managers {
+		t.managers[m.ID] = m
+	}
+	for _, l := range d.Lines {
+		t.lines[l.Line] = l
+	}
+	t.order = t.order[:0]
+	for l := range t.lines {
+		t.order = append(t.order, l)
+	}
+	sort.Slice(t.order, func(i, j int) bool { return CompareLines(t.order[i], t.order[j]) < 0 })
+}
+
+// WithPolicy returns a copy of t with the managers and lines of a policy
+// file added or replaced (a line or manager with the same name replaces the
+// embedded one whole). The merged result is validated again.
+func (t *Timeline) WithPolicy(r io.Reader, name string) (*Timeline, error) {
+	d, err := ParseData(r, name, true)
+	if err != nil {
+		return nil, err
+	}
+	n := &Timeline{accepted: t.accepted, managers: map[string]Manager{}, lines: map[string]Line{}}
+	for k, v := range t.managers {
+		n.managers[k] = v
+	}
+	for k, v := range t.lines {
+		n.lines[k] = v
+	}
+	if !d.PEP761Accepted.IsZero() {
+		n.accepted = d.PEP761Accepted
+	}
+	n.add(d)
+	for _, l := range d.Lines {
+		if _, ok := n.managers[l.Manager]; !ok {
+			return nil, &ValidationError{File: name, Field: "lines." + l.Line + ".manager", Msg: fmt.Sprintf("unknown manager %q (define it under managers)", l.Manager)}
+		}
+		for k, in := range l.Installers {
+			if _, ok := n.managers[in.PGP]; !ok {
+				return nil, &ValidationError{File: name, Field: "lines." + l.Line + ".installers." + k, Msg: fmt.Sprintf("unknown manager %q", in.PGP)}
+			}
+		}
+	}
+	return n, nil
+}
+
+// Lines returns every line, oldest first.
+func (t *Timeline) Lines() []Line {
+	out := make([]Line, 0, len(t.order))
+	for _, l := range t.order {
+		out = append(out, t.lines[l])
+	}
+	return out
+}
+
+// Line returns one line's facts.
+func (t *Timeline) Line(line string) (Line, bool) {
+	l, ok := t.lines[line]
+	return l, ok
+}
+
+// Manager returns a manager by id.
+func (t *Timeline) Manager(id string) (Manager, bool) {
+	m, ok := t.managers[id]
+	return m, ok
+}
+
+// Managers returns every manager, sorted by id.
+func (t *Timeline) Managers() []Manager {
+	out := make([]Manager, 0, len(t.managers))
+	for _, m := range t.managers {
+		out = append(out, m)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
+	return out
+}
+
+// Accepted is the date PEP 761 was accepted.
+func (t *Timeline) Accepted() Date { return t.accepted }
+
+// ErrUnknownLine is returned for a version whose line the timeline lacks.
+var ErrUnknownLine = errors.New("unknown release line")
+
+// UnknownLineError names the line and how to teach sigaudit about it.
+type UnknownLineError struct{ Line string }
+
+func (e *UnknownLineError) Error() string {
+	return fmt.Sprintf("release line %s is not in sigaudit's timeline", e.Line)
+}
+
+// Hint says how to fix it.
+func (e *UnknownLineError) Hint() string {
+	return "pass --policy FILE with a lines entry for " + e.Line + " (manager, identity, issuer, dates); see the README's policy file section"
+}
+
+func (e *UnknownLineError) Is(target error) bool { return target == ErrUnknownLine }
+
+// Options change how the rules are applied.
+type Options struct {
+	// PGPDelayed models PEP 761's Steering Council delay: every manager who
+	// would have stopped first keeps PGP, and the stop moves to the next
+	// manager with no stable release.
+	PGPDelayed bool
+	// ReleaseDate, when known, is when the release was published. A release
+	// published after its line's end of life is outside the line's life and
+	// carries no PGP guarantee. Zero means "within the line's life", which
+	// holds for every release python.org publishes.
+	ReleaseDate time.Time
+}
+
+// Expectation is what PEP 761 and the timeline guarantee for one artifact.
+type Expectation struct {
+	Version string `json:"version"`
+	Line    string `json:"line"`
+	Kind    string `json:"kind"`
+	Manager string `json:"manager"`
+
+	PGP             bool     `json:"pgp"`
+	PGPSigner       string   `json:"pgp_signer,omitempty"`
+	PGPFingerprints []string `json:"pgp_fingerprints,omitempty"`
+	PGPUntil        Date     `json:"pgp_until,omitzero"`
+	PGPReason       string   `json:"pgp_reason"`
+
+	Sigstore       bool   `json:"sigstore"`
+	SigstoreFrom   string `json:"sigstore_from,omitempty"`
+	Identity       string `json:"identity"`
+	Issuer         string `json:"issuer"`
+	SigstoreReason string `json:"sigstore_reason"`
+}
+
+// Methods names the guaranteed methods: "PGP+Sigstore", "Sigstore only",
+// "PGP only" or "none".
+func (e Expectation) Methods() string {
+	switch {
+	case e.PGP && e.Sigstore:
+		return "PGP+Sigstore"
+	case e.Sigstore:
+		return "Sigstore only"
+	case e.PGP:
+		return "PGP only"
+	}
+	return "none"
+}
+
+// firstStable is the earliest first stable release of any line a manager runs.
+func (t *Timeline) firstStable(managerID string) (Date, bool) {
+	var first Date
+	for _, l := range t.order {
+		line := t.lines[l]
+		if line.Manager == managerID && (first.IsZero() || line.FirstStable.First().Before(first.First())) {
+			first = line.FirstStable
+		}
+	}
+	return first, !first.IsZero()
+}
+
+// ManagerKeepsPGP applies PEP 761 to a manager: one who had a stable release
+// before the PEP's acceptance keeps PGP for their lines; one who had not
+// publishes none. With the delay clause the first manager to stop keeps PGP
+// too, and the stop moves to the next new manager.
+func (t *Timeline) ManagerKeepsPGP(managerID string, delayed bool) bool {
+	first, ok := t.firstStable(managerID)
+	if !ok {
+		return false
+	}
+	if first.First().Before(t.accepted.First()) {
+		return true
+	}
+	if !delayed {
+		return false
+	}
+	// The first manager whose first stable release came after acceptance.
+	var firstNew string
+	var firstNewDate Date
+	for id := range t.managers {
+		d, ok := t.firstStable(id)
+		if !ok || d.First().Before(t.accepted.First()) {
+			continue
+		}
+		if firstNew == "" || d.First().Before(firstNewDate.First()) || (d == firstNewDate && id < firstNew) {
+			firstNew, firstNewDate = id, d
+		}
+	}
+	return managerID == firstNew
+}
+
+// Expect returns what is guaranteed for an artifact of kind ("source",
+// "windows", "macos", "android", "docs" or another word) of version v.
+func (t *Timeline) Expect(v Version, kind string, opt Options) (Expectation, error) {
+	line, ok := t.lines[v.Line()]
+	if !ok {
+		return Expectation{}, &UnknownLineError{Line: v.Line()}
+	}
+	mgr := t.managers[line.Manager]
+	e := Expectation{
+		Version: v.String(), Line: line.Line, Kind: kind, Manager: mgr.Name,
+		Identity: line.Identity, Issuer: line.Issuer,
+	}
+
+	// PGP.
+	signerID := ""
+	if kind == "source" {
+		signerID = line.Manager
+	} else if in, ok := line.Installers[kind]; ok {
+		signerID = in.PGP
+	}
+	keeps := t.ManagerKeepsPGP(line.Manager, opt.PGPDelayed)
+	pastEOL := !opt.ReleaseDate.IsZero() && DateOf(opt.ReleaseDate).First().After(line.EndOfLife.Last())
+	switch {
+	case !keeps && opt.PGPDelayed:
+		e.PGPReason = fmt.Sprintf("%s had no stable release before PEP 761's stop moved to them (delay clause applied)", mgr.Name)
+	case !keeps:
+		e.PGPReason = fmt.Sprintf("PEP 761: %s had no stable release when the PEP was accepted (%s), so publishes no PGP signatures", mgr.Name, t.accepted)
+	case signerID == "":
+		e.PGPReason = fmt.Sprintf("no PGP signer is on record for %s artifacts of %s", kind, line.Line)
+	case pastEOL:
+		e.PGPReason = fmt.Sprintf("released %s, after %s's end of life (%s)", DateOf(opt.ReleaseDate), line.Line, line.EndOfLife)
+	default:
+		signer := t.managers[signerID]
+		e.PGP = true
+		e.PGPSigner = signer.Name
+		e.PGPFingerprints = append([]string(nil), signer.PGP...)
+		e.PGPUntil = line.EndOfLife
+		e.PGPReason = fmt.Sprintf("PEP 761: %s had a stable release before %s; PGP until %s's end of life (%s)", mgr.Name, t.accepted, line.Line, line.EndOfLife)
+		if opt.PGPDelayed && !t.firstStableBefore(line.Manager) {
+			e.PGPReason = fmt.Sprintf("PEP 761 delay clause: %s keeps PGP as an active manager; until %s's end of life (%s)", mgr.Name, line.Line, line.EndOfLife)
+		}
+		if len(signer.PGP) == 0 {
+			e.PGPReason += "; no PGP key is on record for " + signer.Name + " (add one with --keyring and a policy file)"
+		}
+	}
+
+	// Sigstore.
+	from, ok := line.SigstoreFrom[kind]
+	if !ok {
+		e.SigstoreReason = fmt.Sprintf("no Sigstore signatures are guaranteed for %s artifacts of %s", kind, line.Line)
+		return e, nil
+	}
+	fv, err := ParseVersion(from)
+	if err != nil { // validated on load
+		return Expectation{}, err
+	}
+	e.SigstoreFrom = from
+	if v.Compare(fv) < 0 {
+		e.SigstoreReason = fmt.Sprintf("Sigstore signing of %s artifacts of %s starts with %s", kind, line.Line, from)
+		return e, nil
+	}
+	e.Sigstore = true
+	e.SigstoreReason = fmt.Sprintf("Sigstore bundles are published for %s artifacts from %s on", kind, from)
+	return e, nil
+}
+
+func (t *Timeline) firstStableBefore(managerID string) bool {
+	first, ok := t.firstStable(managerID)
+	return ok && first.First().Before(t.accepted.First())
+}
+
+// ExpectString parses s as a version and calls Expect.
+func (t *Timeline) ExpectString(s, kind string, opt Options) (Expectation, error) {
+	v, err := ParseVersion(s)
+	if err != nil {
+		return Expectation{}, err
+	}
+	return t.Expect(v, kind, opt)
+}
