@@ -1,0 +1,506 @@
+// Package pgp verifies CPython's detached OpenPGP signatures (.asc) with
+// github.com/ProtonMail/go-crypto's openpgp/v2, which judges key expiry at the
+// signature's creation time. It returns verdicts and never prints.
+package pgp
+
+import (
+	"bytes"
+	"crypto"
+	"embed"
+	"encoding/base64"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"hash"
+	"io"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/ProtonMail/go-crypto/openpgp/armor"
+	pgperr "github.com/ProtonMail/go-crypto/openpgp/errors"
+	"github.com/ProtonMail/go-crypto/openpgp/packet"
+	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
+)
+
+// Status is the outcome of a verification.
+type Status string
+
+const (
+	Verified      Status = "verified"       // good signature by an expected key
+	Invalid       Status = "invalid"        // bad signature, expired or revoked key, signature over other data
+	UnknownSigner Status = "unknown-signer" // key not in the keyring
+	WrongSigner   Status = "wrong-signer"   // good signature by a key that is not expected
+	Malformed     Status = "malformed"      // not a readable detached signature
+	WeakHash      Status = "weak-hash"      // signature over SHA-1 or weaker: never accepted
+)
+
+// MaxSignatureSize bounds what is read of a signature file. Real CPython
+// .asc files are under 1 KiB.
+const MaxSignatureSize = 64 << 10
+
+// Verdict is the result of checking one signature.
+type Verdict struct {
+	Status Status
+	// Fingerprint is the signer's primary key fingerprint (upper-case hex)
+	// when the key is known, else the issuer fingerprint the signature
+	// carries (may be empty on old signatures).
+	Fingerprint string
+	// SigningKey is the fingerprint of the (sub)key that made the signature,
+	// when known.
+	SigningKey string
+	KeyID      string // 16 hex digits
+	UserID     string // the key's primary user ID, when known
+	Created    time.Time
+	Hash       string // e.g. "SHA-512"
+	Reason     string
+}
+
+// Signature is a parsed, not yet verified, detached signature.
+type Signature struct {
+	body   []byte // binary OpenPGP packets
+	packet *packet.Signature
+}
+
+// ReadSignature reads an armored or binary detached signature, at most
+// MaxSignatureSize bytes, without verifying it.
+func ReadSignature(r io.Reader) (*Signature, error) {
+	b, err := io.ReadAll(io.LimitReader(r, MaxSignatureSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading signature: %w", err)
+	}
+	if len(b) > MaxSignatureSize {
+		return nil, fmt.Errorf("signature file larger than %d bytes", MaxSignatureSize)
+	}
+	if len(bytes.TrimSpace(b)) == 0 {
+		return nil, errors.New("empty signature file")
+	}
+	body := b
+	if bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("-----BEGIN ")) {
+		block, err := armor.Decode(bytes.NewReader(b))
+		if err != nil {
+			return nil, fmt.Errorf("bad armor: %v", err)
+		}
+		if block.Type != openpgp.SignatureType {
+			return nil, fmt.Errorf("armor type %q, want %q", block.Type, openpgp.SignatureType)
+		}
+		// Reading the body to its end checks the CRC24 checksum.
+		body, err = io.ReadAll(io.LimitReader(block.Body, MaxSignatureSize+1))
+		if err != nil {
+			return nil, fmt.Errorf("bad armor: %v", err)
+		}
+		if err := checkArmorCRC(b, body); err != nil {
+			return nil, err
+		}
+	}
+	var sig *packet.Signature
+	pr := packet.NewReader(bytes.NewReader(body))
+	for {
+		p, err := pr.Next()
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			return nil, fmt.Errorf("bad signature packet: %v", err)
+		}
+		s, ok := p.(*packet.Signature)
+		if !ok {
+			return nil, fmt.Errorf("unexpected %T packet in a detached signature", p)
+		}
+		if sig != nil {
+			return nil, errors.New("more than one signature packet")
+		}
+		sig = s
+	}
+	if sig == nil {
+		return nil, errors.New("no signature packet")
+	}
+	if sig.SigType != packet.SigTypeBinary {
+		return nil, fmt.Errorf("signature type 0x%02x, want a binary document signature (0x00)", uint8(sig.SigType))
+	}
+	return &Signature{body: body, packet: sig}, nil
+}
+
+// checkArmorCRC checks the optional CRC24 line of an armored block (RFC 4880
+// section 6.1), which go-crypto's reader skips: a mismatch means the file
+// was corrupted or edited, and sigaudit fails closed on it.
+func checkArmorCRC(armored, body []byte) error {
+	for _, line := range bytes.Split(armored, []byte("\n")) {
+		line = bytes.TrimSpace(line)
+		if bytes.HasPrefix(line, []byte("-----END ")) {
+			return nil // no checksum line: allowed by RFC 9580
+		}
+		if len(line) != 5 || line[0] != '=' {
+			continue
+		}
+		want, err := base64.StdEncoding.DecodeString(string(line[1:]))
+		if err != nil || len(want) != 3 {
+			return fmt.Errorf("bad armor checksum line %q", line)
+		}
+		got := crc24(body)
+		if uint32(want[0])<<16|uint32(want[1])<<8|uint32(want[2]) != got {
+			return errors.New("armor checksum (CRC24) does not match the signature data: the file is corrupted or was edited")
+		}
+		return nil
+	}
+	return nil
+}
+
+func crc24(d []byte) uint32 {
+	crc := uint32(0xb704ce)
+	for _, b := range d {
+		crc ^= uint32(b) << 16
+		for i := 0; i < 8; i++ {
+			crc <<= 1
+			if crc&0x1000000 != 0 {
+				crc ^= 0x1864cfb
+			}
+		}
+	}
+	return crc & 0xffffff
+}
+
+// Hash is the hash function the signature needs over the artifact.
+func (s *Signature) Hash() crypto.Hash { return s.packet.Hash }
+
+// Created is the signature's creation time.
+func (s *Signature) Created() time.Time { return s.packet.CreationTime }
+
+// KeyID is the issuer key ID as 16 upper-case hex digits, or "".
+func (s *Signature) KeyID() string {
+	if s.packet.IssuerKeyId == nil {
+		return ""
+	}
+	return fmt.Sprintf("%016X", *s.packet.IssuerKeyId)
+}
+
+// IssuerFingerprint is the issuer fingerprint subpacket, or "".
+func (s *Signature) IssuerFingerprint() string {
+	return strings.ToUpper(hex.EncodeToString(s.packet.IssuerFingerprint))
+}
+
+// weak reports whether h is too weak to accept a signature over.
+func weak(h crypto.Hash) bool {
+	switch h {
+	case crypto.SHA224, crypto.SHA256, crypto.SHA384, crypto.SHA512, crypto.SHA3_256, crypto.SHA3_512:
+		return false
+	}
+	return true
+}
+
+// hashName names a hash, including ones Go's crypto does not register.
+func hashName(h crypto.Hash) string {
+	if h == 0 {
+		return "unknown"
+	}
+	if h.Available() || h == crypto.MD5 || h == crypto.SHA1 || h == crypto.RIPEMD160 {
+		return h.String()
+	}
+	return fmt.Sprintf("hash(%d)", int(h))
+}
+
+// Keyring holds the public keys sigaudit trusts to name signers.
+type Keyring struct {
+	entities openpgp.EntityList
+}
+
+//go:embed keys/*.asc
+var embeddedKeys embed.FS
+
+// DefaultKeyring returns the release managers' and installer signers'
+// public keys embedded in sigaudit.
+func DefaultKeyring() (*Keyring, error) {
+	k := &Keyring{}
+	names, err := embeddedKeys.ReadDir("keys")
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range names {
+		f, err := embeddedKeys.Open("keys/" + n.Name())
+		if err != nil {
+			return nil, err
+		}
+		err = k.AddArmored(f)
+		f.Close()
+		if err != nil {
+			return nil, fmt.Errorf("embedded key %s: %w", n.Name(), err)
+		}
+	}
+	return k, nil
+}
+
+// MaxKeyringSize bounds a keyring file given with --keyring.
+const MaxKeyringSize = 16 << 20
+
+// AddArmored adds the keys of an armored (or binary) public keyring.
+func (k *Keyring) AddArmored(r io.Reader) error {
+	b, err := io.ReadAll(io.LimitReader(r, MaxKeyringSize+1))
+	if err != nil {
+		return err
+	}
+	if len(b) > MaxKeyringSize {
+		return fmt.Errorf("keyring larger than %d bytes", MaxKeyringSize)
+	}
+	var el openpgp.EntityList
+	if bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("-----BEGIN ")) {
+		el, err = openpgp.ReadArmoredKeyRing(bytes.NewReader(b))
+	} else {
+		el, err = openpgp.ReadKeyRing(bytes.NewReader(b))
+	}
+	if err != nil {
+		return fmt.Errorf("reading keyring: %w", err)
+	}
+	if len(el) == 0 {
+		return errors.New("keyring holds no keys")
+	}
+	for _, e := range el {
+		if e.PrivateKey != nil {
+			return errors.New("keyring holds a private key; pass public keys only")
+		}
+	}
+	k.entities = append(k.entities, el...)
+	return nil
+}
+
+// Fingerprints lists the primary key fingerprints in the keyring, sorted.
+func (k *Keyring) Fingerprints() []string {
+	var out []string
+	for _, e := range k.entities {
+		out = append(out, fingerprint(e.PrimaryKey.Fingerprint))
+	}
+	sort.Strings(out)
+	return out
+}
+
+func fingerprint(b []byte) string { return strings.ToUpper(hex.EncodeToString(b)) }
+
+// lookup finds the entity and (sub)key a signature names.
+func (k *Keyring) lookup(s *Signature) (*openpgp.Entity, *packet.PublicKey) {
+	var ids []uint64
+	if s.packet.IssuerKeyId != nil {
+		ids = append(ids, *s.packet.IssuerKeyId)
+	}
+	if fp := s.packet.IssuerFingerprint; len(fp) >= 8 {
+		id := uint64(0)
+		for _, b := range fp[len(fp)-8:] {
+			id = id<<8 | uint64(b)
+		}
+		ids = append(ids, id)
+	}
+	for _, id := range ids {
+		for _, key := range k.entities.KeysById(id) {
+			pk := key.PublicKey
+			if len(s.packet.IssuerFingerprint) > 0 && !bytes.Equal(pk.Fingerprint, s.packet.IssuerFingerprint) {
+				continue
+			}
+			return key.Entity, pk
+		}
+	}
+	return nil, nil
+}
+
+// Identify names the key that made s without checking the signature:
+// primary fingerprint and user ID if the key is in the keyring.
+func (k *Keyring) Identify(s *Signature) Verdict {
+	v := Verdict{
+		Fingerprint: s.IssuerFingerprint(), KeyID: s.KeyID(),
+		Created: s.packet.CreationTime.UTC(), Hash: hashName(s.packet.Hash),
+	}
+	if e, pk := k.lookup(s); e != nil {
+		v.Fingerprint = fingerprint(e.PrimaryKey.Fingerprint)
+		v.SigningKey = fingerprint(pk.Fingerprint)
+		v.KeyID = fmt.Sprintf("%016X", pk.KeyId)
+		v.UserID = primaryUserID(e, s.packet.CreationTime)
+	}
+	return v
+}
+
+func primaryUserID(e *openpgp.Entity, at time.Time) string {
+	if _, id := e.PrimaryIdentity(at, nil); id != nil {
+		return id.Name
+	}
+	var names []string
+	for n := range e.Identities {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	if len(names) > 0 {
+		return names[0]
+	}
+	return ""
+}
+
+// Check verifies one signature over data written to it. It is an
+// io.Writer so that a caller can hash an artifact once for every method
+// (see Hash); Verdict finishes the check.
+type Check struct {
+	k        *Keyring
+	sig      *Signature
+	expected []string
+	h        hash.Hash
+	hashErr  error
+	n        int64
+}
+
+// NewCheck starts checking s. expected lists the primary key fingerprints
+// the timeline expects; a good signature by any other key is WrongSigner,
+// and an empty list accepts no signer.
+func (k *Keyring) NewCheck(s *Signature, expected []string) *Check {
+	c := &Check{k: k, sig: s, expected: expected}
+	c.h, c.hashErr = s.packet.PrepareVerify()
+	if c.hashErr == nil && s.packet.SigType == packet.SigTypeText {
+		c.hashErr = errors.New("text signatures are not supported")
+	}
+	return c
+}
+
+// Write feeds artifact bytes to the check.
+func (c *Check) Write(p []byte) (int, error) {
+	if c.h != nil {
+		c.h.Write(p)
+	}
+	c.n += int64(len(p))
+	return len(p), nil
+}
+
+// Verify checks s over the artifact read from r to its end.
+func (k *Keyring) Verify(s *Signature, r io.Reader, expected []string) Verdict {
+	c := k.NewCheck(s, expected)
+	if _, err := io.Copy(c, r); err != nil {
+		v := k.Identify(s)
+		v.Status = Invalid
+		v.Reason = "reading artifact: " + err.Error()
+		return v
+	}
+	return c.Verdict()
+}
+
+// Verdict finishes the check. Any error on the way is not Verified.
+func (c *Check) Verdict() Verdict {
+	s, k := c.sig, c.k
+	v := k.Identify(s)
+	e, pk := k.lookup(s)
+	if e == nil {
+		v.Status = UnknownSigner
+		who := v.Fingerprint
+		if who == "" {
+			who = "key ID " + v.KeyID
+		}
+		v.Reason = fmt.Sprintf("signed by %s, which is not in the keyring (add it with --keyring)", who)
+		return v
+	}
+	isWeak := weak(s.packet.Hash)
+	if c.hashErr != nil {
+		v.Status = Invalid
+		if isWeak {
+			v.Status = WeakHash
+		}
+		v.Reason = fmt.Sprintf("cannot verify a %s signature: %v", v.Hash, c.hashErr)
+		return v
+	}
+	if err := pk.VerifySignature(c.h, s.packet); err != nil {
+		v.Status = Invalid
+		v.Reason = "signature does not match the artifact: " + err.Error()
+		if isWeak {
+			v.Reason = fmt.Sprintf("signature (%s, weak) does not match the artifact: %v", v.Hash, err)
+		}
+		return v
+	}
+	if reason := keyValidAt(e, pk, s.packet); reason != "" {
+		v.Status = Invalid
+		v.Reason = reason
+		return v
+	}
+	if isWeak {
+		v.Status = WeakHash
+		v.Reason = fmt.Sprintf("signature uses %s, which is too weak to trust", v.Hash)
+		return v
+	}
+	for _, fp := range c.expected {
+		if strings.EqualFold(fp, v.Fingerprint) {
+			v.Status = Verified
+			return v
+		}
+	}
+	v.Status = WrongSigner
+	if len(c.expected) == 0 {
+		v.Reason = fmt.Sprintf("good signature by %s, but no PGP signer is expected for this artifact", v.Fingerprint)
+	} else {
+		v.Reason = fmt.Sprintf("good signature by %s, but the timeline expects %s", v.Fingerprint, strings.Join(c.expected, " or "))
+	}
+	return v
+}
+
+// keyValidAt checks that the key that made sig could sign when sig was
+// made: not expired then, not revoked (a compromised key never), created
+// before, flagged for signing. It returns "" when valid, else the reason.
+//
+// Keys whose expiry was extended carry only new self-signatures, made after
+// older release signatures; like GnuPG, validity is then judged from the
+// newest self-signature (its expiry is relative to the key's creation).
+func keyValidAt(e *openpgp.Entity, pk *packet.PublicKey, sig *packet.Signature) string {
+	t := sig.CreationTime
+	cfg := &packet.Config{RejectHashAlgorithms: map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true}}
+	if sig.CreationTime.Unix() < pk.CreationTime.Unix() {
+		return "the signature is older than the key that made it"
+	}
+	if e.Revoked(t) {
+		return "the signing key is revoked"
+	}
+	for i := range e.Subkeys {
+		if e.Subkeys[i].PublicKey.KeyId == pk.KeyId && e.Subkeys[i].Revoked(nil, t) {
+			return "the signing subkey is revoked"
+		}
+	}
+	if _, ok := e.SigningKeyById(t, pk.KeyId, cfg); ok {
+		return ""
+	}
+	// No self-signature valid at t. Either the key had expired (or was not
+	// yet a signing key), or every self-signature is newer than sig.
+	latest := newestSelfSignature(e)
+	if latest.After(t) {
+		key, ok := e.SigningKeyById(latest, pk.KeyId, cfg)
+		if !ok {
+			return "the signing key is not valid for signing (expired, revoked or without the signing flag)"
+		}
+		if e.PrimaryKey.KeyExpired(key.PrimarySelfSignature, t) || (key.SelfSignature != nil && key.PublicKey.KeyExpired(key.SelfSignature, t)) {
+			return "the signing key had expired when the signature was made"
+		}
+		return ""
+	}
+	if _, err := e.VerifyPrimaryKey(t, cfg); err != nil {
+		if errors.Is(err, pgperr.ErrKeyExpired) {
+			return "the signing key had expired when the signature was made"
+		}
+		return "the signing key is not valid: " + err.Error()
+	}
+	return "the signing key was expired or not flagged for signing when the signature was made"
+}
+
+func newestSelfSignature(e *openpgp.Entity) time.Time {
+	var t time.Time
+	see := func(s *packet.Signature) {
+		if s != nil && s.CreationTime.After(t) {
+			t = s.CreationTime
+		}
+	}
+	for _, id := range e.Identities {
+		for _, s := range id.SelfCertifications {
+			see(s.Packet)
+		}
+	}
+	for _, s := range e.DirectSignatures {
+		see(s.Packet)
+	}
+	for _, sk := range e.Subkeys {
+		for _, s := range sk.Bindings {
+			see(s.Packet)
+		}
+	}
+	return t
+}
+
+// MalformedVerdict returns the verdict for a signature file that could not be read.
+func MalformedVerdict(err error) Verdict {
+	return Verdict{Status: Malformed, Reason: err.Error()}
+}
