@@ -1,0 +1,454 @@
+// Package sigstore verifies CPython's Sigstore material (.sigstore bundles
+// v0.1 to v0.3 and legacy .crt + .sig pairs) with
+// github.com/sigstore/sigstore-go, offline against a pinned trust root, and
+// returns verdicts classified by the step that failed. It never prints.
+package sigstore
+
+import (
+	"bytes"
+	"crypto"
+	"crypto/sha256"
+	"crypto/x509"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
+	"github.com/sigstore/sigstore-go/pkg/bundle"
+	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
+	"github.com/sigstore/sigstore-go/pkg/root"
+	"github.com/sigstore/sigstore-go/pkg/verify"
+	"github.com/sigstore/sigstore/pkg/cryptoutils"
+	sigsig "github.com/sigstore/sigstore/pkg/signature"
+	sigopts "github.com/sigstore/sigstore/pkg/signature/options"
+)
+
+// Status is the outcome of a verification.
+type Status string
+
+const (
+	Verified       Status = "verified"
+	Invalid        Status = "invalid"         // the signature does not verify
+	WrongIdentity  Status = "wrong-identity"  // genuine, but signed by another identity or issuer
+	DigestMismatch Status = "digest-mismatch" // the bundle signs another artifact
+	Untrusted      Status = "untrusted"       // chain, log entry, SCT or timestamp not trusted by the trust root
+	Malformed      Status = "malformed"       // the bundle or pair cannot be read
+	Unsupported    Status = "unsupported"     // a format sigaudit does not handle
+)
+
+// Time proofs.
+const (
+	ProofTlog    = "tlog"    // transparency log integrated time (inclusion promise)
+	ProofRFC3161 = "rfc3161" // signed timestamp from a timestamping authority
+	ProofNone    = "none"    // nothing proves when it was signed
+)
+
+// MaxBundleSize bounds a bundle or certificate file. python.org bundles
+// are under 16 KiB.
+const MaxBundleSize = 1 << 20
+
+// Verdict is the result of checking Sigstore material for one artifact.
+type Verdict struct {
+	Status    Status
+	Identity  string // certificate SAN (email or URI)
+	Issuer    string // OIDC issuer of the certificate
+	MediaType string // bundle media type, or "legacy .crt+.sig"
+	Version   string // bundle version, v0.1 .. v0.3
+	// SigningTime is the verified time of signing and TimeProof what proves
+	// it. Both are only set on a verified verdict.
+	SigningTime time.Time
+	TimeProof   string
+	LogIndex    *int64
+	// DigestAlgorithm and Digest are what a message-signature bundle says
+	// it signs, read without verifying (for cross-checks); Digest is hex.
+	DigestAlgorithm string
+	Digest          string
+	Legacy          bool
+	Reason          string
+}
+
+// Bundle is a parsed, not yet verified, Sigstore bundle.
+type Bundle struct {
+	b *bundle.Bundle
+}
+
+// ReadBundle reads a JSON bundle of at most MaxBundleSize bytes.
+func ReadBundle(r io.Reader) (*Bundle, Verdict, error) {
+	raw, err := readBounded(r, "bundle")
+	if err != nil {
+		return nil, Verdict{Status: Malformed, Reason: err.Error()}, err
+	}
+	var head struct {
+		MediaType string `json:"mediaType"`
+	}
+	if err := json.Unmarshal(raw, &head); err != nil {
+		err = fmt.Errorf("bundle is not JSON: %v", err)
+		return nil, Verdict{Status: Malformed, Reason: err.Error()}, err
+	}
+	b := &bundle.Bundle{}
+	if err := b.UnmarshalJSON(raw); err != nil {
+		st := Malformed
+		if errors.Is(err, bundle.ErrUnsupportedMediaType) {
+			st = Unsupported
+		}
+		err = fmt.Errorf("cannot load bundle (media type %q): %v", head.MediaType, err)
+		return nil, Verdict{Status: st, MediaType: head.MediaType, Reason: err.Error()}, err
+	}
+	bb := &Bundle{b: b}
+	return bb, bb.Inspect(), nil
+}
+
+func readBounded(r io.Reader, what string) ([]byte, error) {
+	raw, err := io.ReadAll(io.LimitReader(r, MaxBundleSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", what, err)
+	}
+	if len(raw) > MaxBundleSize {
+		return nil, fmt.Errorf("%s larger than %d bytes", what, MaxBundleSize)
+	}
+	if len(bytes.TrimSpace(raw)) == 0 {
+		return nil, fmt.Errorf("empty %s", what)
+	}
+	return raw, nil
+}
+
+// Inspect reads what the bundle claims without verifying anything: media
+// type, certificate identity, signed digest, log index.
+func (b *Bundle) Inspect() Verdict {
+	v := Verdict{MediaType: b.b.MediaType}
+	v.Version, _ = b.b.Version()
+	if vc, err := b.b.VerificationContent(); err == nil {
+		if cert := vc.Certificate(); cert != nil {
+			if s, err := certificate.SummarizeCertificate(cert); err == nil {
+				v.Identity, v.Issuer = s.SubjectAlternativeName, s.Issuer
+			}
+		}
+	}
+	if ms := b.b.GetMessageSignature(); ms != nil && ms.GetMessageDigest() != nil {
+		v.DigestAlgorithm = hashName(ms.GetMessageDigest().GetAlgorithm())
+		v.Digest = hex.EncodeToString(ms.GetMessageDigest().GetDigest())
+	}
+	if entries := b.b.GetVerificationMaterial().GetTlogEntries(); len(entries) > 0 {
+		idx := entries[0].GetLogIndex()
+		v.LogIndex = &idx
+	}
+	return v
+}
+
+// SignsDigest returns the SHA-256 digest the bundle's message signature
+// claims to sign, unverified.
+func (b *Bundle) SignsDigest() (string, bool) {
+	v := b.Inspect()
+	return v.Digest, v.DigestAlgorithm == "sha256" && v.Digest != ""
+}
+
+func hashName(a protocommon.HashAlgorithm) string {
+	switch a {
+	case protocommon.HashAlgorithm_SHA2_256:
+		return "sha256"
+	case protocommon.HashAlgorithm_SHA2_384:
+		return "sha384"
+	case protocommon.HashAlgorithm_SHA2_512:
+		return "sha512"
+	}
+	return strings.ToLower(a.String())
+}
+
+// Identity is a certificate identity to accept: an exact SAN (email or URI)
+// and an exact OIDC issuer.
+type Identity struct {
+	SAN    string
+	Issuer string
+}
+
+// Expect says who must have signed: certificate identities (any one may
+// match) or, for key-signed bundles, a public key.
+type Expect struct {
+	Identities []Identity
+	PublicKey  crypto.PublicKey
+}
+
+func (e Expect) String() string {
+	if e.PublicKey != nil {
+		return "the given public key"
+	}
+	var parts []string
+	for _, id := range e.Identities {
+		parts = append(parts, id.SAN+" ("+id.Issuer+")")
+	}
+	return strings.Join(parts, " or ")
+}
+
+// Artifact is what the signature must cover: the artifact's SHA-256 digest
+// (the usual case: sigaudit hashes each artifact once for every method), or
+// a reader for bundles that sign another digest or a DSSE envelope.
+type Artifact struct {
+	SHA256 []byte
+	Reader io.Reader
+}
+
+// Verifier checks bundles against trusted material.
+type Verifier struct {
+	tm root.TrustedMaterial
+}
+
+// NewVerifier uses tm (usually a *root.TrustedRoot) as the trust root.
+func NewVerifier(tm root.TrustedMaterial) *Verifier { return &Verifier{tm: tm} }
+
+// VerifyBundle checks b over the artifact against exp. Every failure on the
+// way is a verdict other than Verified, with the reason.
+func (v *Verifier) VerifyBundle(b *Bundle, art Artifact, exp Expect) Verdict {
+	out := b.Inspect()
+	if len(exp.Identities) == 0 && exp.PublicKey == nil {
+		out.Status, out.Reason = WrongIdentity, "no expected identity: refusing to accept any signer"
+		return out
+	}
+	// A message-signature bundle names the digest it signs: a different
+	// artifact is a digest mismatch, whatever else holds.
+	if art.SHA256 != nil && out.DigestAlgorithm == "sha256" && out.Digest != hex.EncodeToString(art.SHA256) {
+		out.Status = DigestMismatch
+		out.Reason = fmt.Sprintf("bundle signs sha256:%s, artifact is sha256:%s", out.Digest, hex.EncodeToString(art.SHA256))
+		return out
+	}
+
+	tm := v.tm
+	var policy []verify.PolicyOption
+	var opts []verify.VerifierOption
+	if exp.PublicKey != nil {
+		sv, err := sigsig.LoadDefaultVerifier(exp.PublicKey)
+		if err != nil {
+			out.Status, out.Reason = Unsupported, "unsupported public key: "+err.Error()
+			return out
+		}
+		key := root.NewTrustedPublicKeyMaterial(func(string) (root.TimeConstrainedVerifier, error) {
+			return root.NewExpiringKey(sv, time.Time{}, time.Time{}), nil
+		})
+		tm = root.TrustedMaterialCollection{key, v.tm}
+		policy = append(policy, verify.WithKey())
+	} else {
+		opts = append(opts, verify.WithSignedCertificateTimestamps(1))
+		for _, id := range exp.Identities {
+			ci, err := verify.NewShortCertificateIdentity(id.Issuer, "", id.SAN, "")
+			if err != nil {
+				out.Status, out.Reason = WrongIdentity, "bad expected identity: "+err.Error()
+				return out
+			}
+			policy = append(policy, verify.WithCertificateIdentity(ci))
+		}
+	}
+	opts = append(opts, timeOptions(b.b, tm)...)
+	sev, err := verify.NewVerifier(tm, opts...)
+	if err != nil {
+		out.Status, out.Reason = Untrusted, "cannot set up verification: "+err.Error()
+		return out
+	}
+	var ap verify.ArtifactPolicyOption
+	switch {
+	case art.Reader != nil:
+		ap = verify.WithArtifact(art.Reader)
+	case art.SHA256 != nil:
+		ap = verify.WithArtifactDigest("sha256", art.SHA256)
+	default:
+		out.Status, out.Reason = Invalid, "no artifact or digest to verify against"
+		return out
+	}
+	res, err := sev.Verify(b.b, verify.NewPolicy(ap, policy...))
+	if err != nil {
+		out.Status, out.Reason = classify(err), err.Error()
+		if out.Status == WrongIdentity {
+			out.Reason = fmt.Sprintf("certificate is for %s (%s), the timeline expects %s", out.Identity, out.Issuer, exp)
+		}
+		return out
+	}
+	out.Status = Verified
+	if res.Signature != nil && res.Signature.Certificate != nil {
+		out.Identity = res.Signature.Certificate.SubjectAlternativeName
+		out.Issuer = res.Signature.Certificate.Issuer
+	}
+	out.SigningTime, out.TimeProof = signingTime(res.VerifiedTimestamps)
+	return out
+}
+
+// timeOptions requires what the bundle and trust root can provide, as
+// sigstore-go's own conformance client does: a transparency log entry when
+// the root has logs, its integrated time when the entry carries a promise,
+// RFC 3161 timestamps when both the bundle and root have them.
+func timeOptions(b *bundle.Bundle, tm root.TrustedMaterial) []verify.VerifierOption {
+	var opts []verify.VerifierOption
+	if ts, err := b.Timestamps(); err == nil && len(ts) > 0 && len(tm.TimestampingAuthorities()) > 0 {
+		opts = append(opts, verify.WithSignedTimestamps(1))
+	}
+	if len(tm.RekorLogs()) > 0 {
+		opts = append(opts, verify.WithTransparencyLog(1))
+		if b.HasInclusionPromise() {
+			opts = append(opts, verify.WithIntegratedTimestamps(1))
+		}
+	}
+	return opts
+}
+
+func signingTime(ts []verify.TimestampVerificationResult) (time.Time, string) {
+	var t time.Time
+	proof := ProofNone
+	for _, r := range ts {
+		if t.IsZero() || r.Timestamp.Before(t) {
+			t = r.Timestamp.UTC()
+		}
+		switch r.Type {
+		case "Tlog":
+			if proof == ProofNone {
+				proof = ProofTlog
+			}
+		case "TimestampAuthority":
+			proof = ProofRFC3161
+		}
+	}
+	return t, proof
+}
+
+// classify maps sigstore-go's error chain (mostly untyped strings) to a
+// status by the verification step that failed.
+func classify(err error) Status {
+	var noID *verify.ErrNoMatchingCertificateIdentity
+	if errors.As(err, &noID) {
+		return WrongIdentity
+	}
+	msg := err.Error()
+	switch {
+	case strings.HasPrefix(msg, "failed to verify certificate identity"):
+		return WrongIdentity
+	case strings.Contains(msg, "artifact does not match digest"),
+		strings.Contains(msg, "does not match artifact"),
+		strings.Contains(msg, "provided artifact digests do not match"),
+		strings.Contains(msg, "no matching artifact hash"),
+		strings.Contains(msg, "artifact digest"):
+		return DigestMismatch
+	case strings.HasPrefix(msg, "failed to verify log inclusion"),
+		strings.HasPrefix(msg, "failed to verify timestamps"),
+		strings.HasPrefix(msg, "failed to verify leaf certificate"),
+		strings.HasPrefix(msg, "failed to verify signed certificate timestamp"),
+		strings.Contains(msg, "public key validity window"):
+		return Untrusted
+	case strings.HasPrefix(msg, "failed to verify signature"),
+		strings.HasPrefix(msg, "failed to get signature verifier"):
+		return Invalid
+	}
+	return Invalid
+}
+
+// --- legacy .crt + .sig ---
+
+// Legacy is a certificate + signature pair, as python.org published before
+// bundles.
+type Legacy struct {
+	cert *x509.Certificate
+	sig  []byte
+}
+
+// ReadLegacy reads a PEM (optionally base64-wrapped, as cosign writes it)
+// certificate and a base64 or raw signature.
+func ReadLegacy(crt, sig io.Reader) (*Legacy, Verdict, error) {
+	fail := func(err error) (*Legacy, Verdict, error) {
+		return nil, Verdict{Status: Malformed, Legacy: true, MediaType: "legacy .crt+.sig", Reason: err.Error()}, err
+	}
+	cb, err := readBounded(crt, "certificate")
+	if err != nil {
+		return fail(err)
+	}
+	sb, err := readBounded(sig, "signature")
+	if err != nil {
+		return fail(err)
+	}
+	pemBytes := bytes.TrimSpace(cb)
+	if !bytes.HasPrefix(pemBytes, []byte("-----BEGIN")) {
+		if dec, err := decodeBase64(pemBytes); err == nil {
+			pemBytes = dec
+		}
+	}
+	certs, err := cryptoutils.UnmarshalCertificatesFromPEM(pemBytes)
+	if err != nil || len(certs) == 0 {
+		return fail(fmt.Errorf("certificate is not PEM: %v", err))
+	}
+	rawSig := bytes.TrimSpace(sb)
+	if dec, err := decodeBase64(rawSig); err == nil {
+		rawSig = dec
+	}
+	l := &Legacy{cert: certs[0], sig: rawSig}
+	return l, l.Inspect(), nil
+}
+
+func decodeBase64(b []byte) ([]byte, error) {
+	s := strings.Join(strings.Fields(string(b)), "")
+	return base64Std.DecodeString(s)
+}
+
+// Inspect names the certificate identity without verifying.
+func (l *Legacy) Inspect() Verdict {
+	v := Verdict{Legacy: true, MediaType: "legacy .crt+.sig", TimeProof: ProofNone}
+	if s, err := certificate.SummarizeCertificate(l.cert); err == nil {
+		v.Identity, v.Issuer = s.SubjectAlternativeName, s.Issuer
+	}
+	return v
+}
+
+// VerifyLegacy checks the pair: the certificate chains to a Fulcio CA of
+// the trust root (at a time inside its validity: nothing proves the real
+// signing time), names an expected identity, and its key signs the digest.
+// A verified pair always reports TimeProof "none".
+func (v *Verifier) VerifyLegacy(l *Legacy, art Artifact, exp Expect) Verdict {
+	out := l.Inspect()
+	if len(exp.Identities) == 0 {
+		out.Status, out.Reason = WrongIdentity, "no expected identity: refusing to accept any signer"
+		return out
+	}
+	at := l.cert.NotBefore.Add(time.Second)
+	if _, err := verify.VerifyLeafCertificate(at, l.cert, v.tm); err != nil {
+		out.Status, out.Reason = Untrusted, "certificate does not chain to a Fulcio CA of the trust root: "+err.Error()
+		return out
+	}
+	sum, err := certificate.SummarizeCertificate(l.cert)
+	if err != nil {
+		out.Status, out.Reason = Malformed, "cannot read certificate extensions: "+err.Error()
+		return out
+	}
+	matched := false
+	for _, id := range exp.Identities {
+		ci, err := verify.NewShortCertificateIdentity(id.Issuer, "", id.SAN, "")
+		if err == nil && ci.Verify(sum) == nil {
+			matched = true
+		}
+	}
+	if !matched {
+		out.Status = WrongIdentity
+		out.Reason = fmt.Sprintf("certificate is for %s (%s), the timeline expects %s", out.Identity, out.Issuer, exp)
+		return out
+	}
+	var digest []byte
+	switch {
+	case art.SHA256 != nil:
+		digest = art.SHA256
+	case art.Reader != nil:
+		h := sha256.New()
+		if _, err := io.Copy(h, art.Reader); err != nil {
+			out.Status, out.Reason = Invalid, "reading artifact: "+err.Error()
+			return out
+		}
+		digest = h.Sum(nil)
+	}
+	sv, err := sigsig.LoadVerifier(l.cert.PublicKey, crypto.SHA256)
+	if err != nil {
+		out.Status, out.Reason = Unsupported, "unsupported certificate key: "+err.Error()
+		return out
+	}
+	if err := sv.VerifySignature(bytes.NewReader(l.sig), nil, sigopts.WithDigest(digest)); err != nil {
+		out.Status, out.Reason = Invalid, "signature does not verify over the artifact: "+err.Error()
+		return out
+	}
+	out.Status = Verified
+	out.Reason = "certificate and signature valid; no transparency log entry proves when it was signed"
+	return out
+}
