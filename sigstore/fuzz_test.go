@@ -1,0 +1,51 @@
+package sigstore
+
+import (
+	"bytes"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// FuzzReadBundle loads arbitrary bytes as a bundle and, when they load,
+// inspects and verifies them: no panic, and no verified verdict for a
+// digest no real bundle signs.
+func FuzzReadBundle(f *testing.F) {
+	files, _ := filepath.Glob("../testdata/realdata/sigstore-bundles/*.sigstore")
+	for _, p := range files {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			f.Fatal(err)
+		}
+		f.Add(b)
+	}
+	f.Add([]byte(`{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}`))
+	tr, err := EmbeddedTrustedRoot()
+	if err != nil {
+		f.Fatal(err)
+	}
+	v := NewVerifier(tr)
+	digest := bytes.Repeat([]byte{0xab}, 32)
+	f.Fuzz(func(t *testing.T, b []byte) {
+		bb, _, err := ReadBundle(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		_ = bb.Inspect()
+		if g := v.VerifyBundle(bb, Artifact{SHA256: digest}, thomasID); g.Status == Verified {
+			t.Fatalf("fuzzed bundle verified: %+v", g)
+		}
+	})
+}
+
+// FuzzReadLegacy loads arbitrary certificate and signature bytes.
+func FuzzReadLegacy(f *testing.F) {
+	f.Add([]byte("-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n"), []byte("c2ln"))
+	f.Fuzz(func(t *testing.T, crt, sig []byte) {
+		l, _, err := ReadLegacy(bytes.NewReader(crt), bytes.NewReader(sig))
+		if err != nil {
+			return
+		}
+		_ = l.Inspect()
+	})
+}
