@@ -23,6 +23,8 @@ const (
 	CodeUnknownLine         = "unknown-line"           // gap: release line not in the timeline
 	CodeSourceError         = "source-error"           // mismatch: the artifact or a signature could not be read
 	CodePGPNotChecked       = "pgp-not-checked"        // note: --digest-only, the .asc was not verified
+	CodeDigestUnconfirmed   = "digest-unconfirmed"     // note: no independent SHA-256 confirms the bundle digest
+	CodeAPIClaimMissing     = "api-claim-missing"      // mismatch: the API lists a signature file that is not published
 )
 
 var codeText = map[string]string{
@@ -46,6 +48,8 @@ var codeText = map[string]string{
 	CodeUnknownLine:         "The release line is not in sigaudit's timeline",
 	CodeSourceError:         "The artifact or a signature could not be read from the source",
 	CodePGPNotChecked:       "The PGP signature was not checked (digest-only mode)",
+	CodeDigestUnconfirmed:   "No independent SHA-256 (artifact, API, SBOM) confirms the digest the bundle signs",
+	CodeAPIClaimMissing:     "python.org's API lists a signature file that is not published",
 }
 
 // CodeDescription is a one-line description of a finding code.

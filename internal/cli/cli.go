@@ -61,6 +61,8 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"policy", "what PEP 761 guarantees for release lines or versions", runPolicy},
+		{"audit", "audit every artifact of releases in a python.org-like tree", runAudit},
+		{"verify", "verify local release files and the signatures beside them", runVerify},
 	}
 }
 
@@ -92,7 +94,9 @@ func printMainUsage(w io.Writer) {
 // exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv, stderrIsTerminal: isTerminal(stderr)}
+	restore := quietLibraries()
 	err := dispatch(e, args)
+	restore()
 	return exitCode(stderr, err)
 }
 

@@ -1,0 +1,472 @@
+// Package audit is sigaudit's pipeline: for each artifact it asks the
+// timeline what is guaranteed, finds what is published, verifies it with
+// the pgp and sigstore packages, and turns the verdicts into findings in
+// the report model. It never prints.
+package audit
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	"github.com/sigaudit/sigaudit/pgp"
+	"github.com/sigaudit/sigaudit/report"
+	"github.com/sigaudit/sigaudit/sigstore"
+	"github.com/sigaudit/sigaudit/source"
+	"github.com/sigaudit/sigaudit/timeline"
+)
+
+// Auditor holds what every artifact's audit needs. Keyring and Sigstore
+// are loaded lazily by the caller's functions, only when an artifact needs
+// them.
+type Auditor struct {
+	Timeline *timeline.Timeline
+	Options  timeline.Options
+	Keyring  func() (*pgp.Keyring, error)
+	Sigstore func() (*sigstore.Verifier, error)
+	// DigestOnly skips artifact contents: Sigstore is checked against the
+	// independent SHA-256 values (API, SBOM, --sha256) and PGP is not checked.
+	DigestOnly bool
+}
+
+// Files is what is published for one artifact. Each function returns
+// source.ErrNotFound (wrapped) when the file is absent.
+type Files struct {
+	Name       string // artifact file name
+	DirVersion string // release directory, "" if unknown
+	// Artifact opens the artifact; nil when it is absent or not wanted.
+	Artifact func() (io.ReadCloser, error)
+	// Sibling reads a small file published beside the artifact, by suffix
+	// (".asc", ".sigstore", ".crt", ".sig", ".spdx.json"), bounded by limit.
+	Sibling func(suffix string, limit int64) ([]byte, error)
+	// Known SHA-256 values from outside the tree, by source ("api", "sha256
+	// flag"), hex lower-case.
+	Digests map[string]string
+}
+
+// signature material found for an artifact
+type material struct {
+	asc      []byte
+	ascErr   error
+	bundle   []byte
+	bundleEr error
+	crt, sig []byte
+	legacyEr error
+	sbom     []byte
+	sbomErr  error
+}
+
+func notFound(err error) bool { return errors.Is(err, source.ErrNotFound) }
+
+func (a *Auditor) gather(f Files) material {
+	var m material
+	m.asc, m.ascErr = f.Sibling(".asc", pgp.MaxSignatureSize)
+	m.bundle, m.bundleEr = f.Sibling(".sigstore", sigstore.MaxBundleSize)
+	if m.bundleEr != nil && notFound(m.bundleEr) {
+		var crtErr, sigErr error
+		m.crt, crtErr = f.Sibling(".crt", sigstore.MaxBundleSize)
+		m.sig, sigErr = f.Sibling(".sig", sigstore.MaxBundleSize)
+		switch {
+		case crtErr == nil && sigErr == nil:
+		case notFound(crtErr) && notFound(sigErr):
+			m.legacyEr = crtErr
+		case crtErr != nil && !notFound(crtErr):
+			m.legacyEr = crtErr
+		case sigErr != nil && !notFound(sigErr):
+			m.legacyEr = sigErr
+		case notFound(crtErr):
+			m.legacyEr = fmt.Errorf(".sig without its .crt")
+		default:
+			m.legacyEr = fmt.Errorf(".crt without its .sig")
+		}
+	}
+	m.sbom, m.sbomErr = f.Sibling(".spdx.json", source.MaxSBOMSize)
+	return m
+}
+
+// result accumulates one artifact's report entry.
+type result struct {
+	report.Artifact
+}
+
+func (r *result) add(sev, code, format string, args ...any) {
+	r.Findings = append(r.Findings, report.Finding{Severity: sev, Code: code, Message: fmt.Sprintf(format, args...)})
+}
+
+// Audit checks one artifact. It never fails: every problem is a finding.
+func (a *Auditor) Audit(ctx context.Context, f Files) report.Artifact {
+	r := &result{}
+	r.Name = f.Name
+	n := source.ParseName(f.Name, f.DirVersion)
+	r.Version, r.Kind = n.Version, n.Kind
+	r.PGP.Status, r.Sigstore.Status = report.StatusNotExpected, report.StatusNotExpected
+	if !n.Known {
+		r.add(report.Note, report.CodeUnknownArtifact, "%q is not a python.org artifact name sigaudit knows; nothing is expected of it", f.Name)
+		return r.Artifact
+	}
+	v, _ := timeline.ParseVersion(n.Version)
+	r.Line = v.Line()
+	ex, err := a.Timeline.Expect(v, n.Kind, a.Options)
+	if err != nil {
+		var ul *timeline.UnknownLineError
+		if errors.As(err, &ul) {
+			r.add(report.Gap, report.CodeUnknownLine, "%v: sigaudit cannot tell what is guaranteed (%s)", err, ul.Hint())
+		} else {
+			r.add(report.Gap, report.CodeUnknownLine, "%v", err)
+		}
+		return r.Artifact
+	}
+	r.Expected = report.Expected{PGP: ex.PGP, Sigstore: ex.Sigstore}
+	m := a.gather(f)
+	a.run(ctx, r, f, ex, m)
+	return r.Artifact
+}
+
+func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expectation, m material) {
+	// Parse what is present.
+	var sig *pgp.Signature
+	switch {
+	case m.ascErr == nil:
+		r.PGP.File = f.Name + ".asc"
+		s, err := pgp.ReadSignature(bytes.NewReader(m.asc))
+		if err != nil {
+			r.PGP.Status, r.PGP.Reason = string(pgp.Malformed), err.Error()
+		} else {
+			sig = s
+		}
+	case notFound(m.ascErr):
+		if ex.PGP {
+			r.PGP.Status = report.StatusMissing
+		}
+	default:
+		r.PGP.Status, r.PGP.Reason = string(pgp.Malformed), "cannot read .asc: "+m.ascErr.Error()
+		r.add(report.Mismatch, report.CodeSourceError, "cannot read %s.asc: %v", f.Name, m.ascErr)
+	}
+
+	var bundle *sigstore.Bundle
+	var legacy *sigstore.Legacy
+	var inspect sigstore.Verdict
+	switch {
+	case m.bundleEr == nil:
+		r.Sigstore.File = f.Name + ".sigstore"
+		b, v, err := sigstore.ReadBundle(bytes.NewReader(m.bundle))
+		inspect = v
+		if err == nil {
+			bundle = b
+		}
+	case !notFound(m.bundleEr):
+		inspect = sigstore.Verdict{Status: sigstore.Malformed, Reason: "cannot read .sigstore: " + m.bundleEr.Error()}
+		r.add(report.Mismatch, report.CodeSourceError, "cannot read %s.sigstore: %v", f.Name, m.bundleEr)
+	case m.legacyEr == nil:
+		r.Sigstore.File = f.Name + ".crt"
+		l, v, err := sigstore.ReadLegacy(bytes.NewReader(m.crt), bytes.NewReader(m.sig))
+		inspect = v
+		if err == nil {
+			legacy = l
+		}
+	case !notFound(m.legacyEr):
+		inspect = sigstore.Verdict{Status: sigstore.Malformed, Legacy: true, Reason: m.legacyEr.Error()}
+	}
+	sigstorePresent := inspect.Status != "" || bundle != nil || legacy != nil
+	if !sigstorePresent && ex.Sigstore {
+		r.Sigstore.Status = report.StatusMissing
+	}
+
+	// Independent digests: SBOM, API, the command line.
+	digests := map[string]string{}
+	for k, d := range f.Digests {
+		digests[k] = d
+	}
+	if m.sbomErr == nil {
+		d, err := source.SBOMDigest(m.sbom, f.Name)
+		switch {
+		case err != nil:
+			r.add(report.Note, report.CodeSourceError, "cannot use %s.spdx.json: %v", f.Name, err)
+		case d != "":
+			digests["sbom"] = d
+		}
+	} else if !notFound(m.sbomErr) {
+		r.add(report.Note, report.CodeSourceError, "cannot read %s.spdx.json: %v", f.Name, m.sbomErr)
+	}
+
+	// One pass over the artifact feeds SHA-256 and the PGP check.
+	var pgpCheck *pgp.Check
+	var keyring *pgp.Keyring
+	if sig != nil {
+		k, err := a.Keyring()
+		if err != nil {
+			r.PGP.Status, r.PGP.Reason = string(pgp.Invalid), "cannot load keyring: "+err.Error()
+			sig = nil
+		} else {
+			keyring = k
+		}
+	}
+	artifactRead := false
+	if f.Artifact != nil && !a.DigestOnly {
+		rc, err := f.Artifact()
+		switch {
+		case err == nil:
+			h := sha256.New()
+			w := io.Writer(h)
+			if sig != nil {
+				pgpCheck = keyring.NewCheck(sig, ex.PGPFingerprints)
+				w = io.MultiWriter(h, pgpCheck)
+			}
+			_, err = copyCtx(ctx, w, rc)
+			rc.Close()
+			if err != nil {
+				r.add(report.Mismatch, report.CodeSourceError, "reading %s failed: %v", f.Name, err)
+				pgpCheck = nil
+			} else {
+				r.SHA256 = hex.EncodeToString(h.Sum(nil))
+				digests["artifact"] = r.SHA256
+				artifactRead = true
+			}
+		case notFound(err):
+			if len(f.Digests) == 0 {
+				r.add(report.Mismatch, report.CodeSourceError, "%s is not published (only its signatures are)", f.Name)
+			}
+		default:
+			r.add(report.Mismatch, report.CodeSourceError, "cannot open %s: %v", f.Name, err)
+		}
+	}
+
+	// PGP verdict.
+	switch {
+	case sig != nil && pgpCheck != nil:
+		v := pgpCheck.Verdict()
+		a.pgpResult(r, v, ex)
+	case sig != nil && a.DigestOnly:
+		id := keyring.Identify(sig)
+		r.PGP.Status = report.StatusNotChecked
+		r.PGP.Fingerprint, r.PGP.KeyID, r.PGP.Hash = id.Fingerprint, id.KeyID, id.Hash
+		r.PGP.Created = id.Created.Format(time.RFC3339)
+		r.PGP.Signer = a.signerName(id.Fingerprint)
+		r.PGP.Reason = "digest-only mode: the artifact was not downloaded"
+		r.add(report.Note, report.CodePGPNotChecked, "PGP signature present, not checked in digest-only mode")
+	case sig != nil:
+		r.PGP.Status, r.PGP.Reason = string(pgp.Invalid), "the artifact could not be read, so the signature was not verified"
+	}
+	if r.PGP.Status == string(pgp.Malformed) && m.ascErr == nil {
+		r.add(report.Mismatch, report.CodePGPMalformed, "%s.asc is not a readable OpenPGP signature: %s", f.Name, r.PGP.Reason)
+	}
+	if r.PGP.Status == report.StatusMissing {
+		r.add(report.Gap, report.CodePGPMissing, "PEP 761 guarantees a PGP signature by %s for %s, but no %s.asc is published", ex.PGPSigner, f.Name, f.Name)
+	}
+	if m.ascErr == nil && !ex.PGP {
+		r.add(report.Note, report.CodePGPNotGuaranteed, "a PGP signature is published although PEP 761 guarantees none here (%s)", ex.PGPReason)
+	}
+
+	// Digests must agree before Sigstore is asked about any of them.
+	a.crossCheck(r, digests, inspect)
+
+	// Sigstore verdict.
+	if bundle != nil || legacy != nil {
+		a.sigstoreResult(r, f, ex, bundle, legacy, digests, artifactRead)
+	} else if inspect.Status != "" {
+		r.Sigstore.Status, r.Sigstore.Reason, r.Sigstore.MediaType = string(inspect.Status), inspect.Reason, inspect.MediaType
+		code := report.CodeSigstoreMalformed
+		if inspect.Status == sigstore.Unsupported {
+			code = report.CodeSigstoreUnsupported
+		}
+		r.add(report.Mismatch, code, "%s: %s", r.Sigstore.File, inspect.Reason)
+	}
+	if r.Sigstore.Status == report.StatusMissing {
+		r.add(report.Gap, report.CodeSigstoreMissing, "a Sigstore bundle by %s is guaranteed for %s (%s), but none is published", ex.Identity, f.Name, ex.SigstoreReason)
+	}
+}
+
+func (a *Auditor) signerName(fpr string) string {
+	for _, m := range a.Timeline.Managers() {
+		for _, fp := range m.PGP {
+			if strings.EqualFold(fp, fpr) {
+				return m.Name
+			}
+		}
+	}
+	return ""
+}
+
+func (a *Auditor) pgpResult(r *result, v pgp.Verdict, ex timeline.Expectation) {
+	r.PGP.Status = string(v.Status)
+	r.PGP.Fingerprint, r.PGP.KeyID, r.PGP.Hash, r.PGP.Reason = v.Fingerprint, v.KeyID, v.Hash, v.Reason
+	if !v.Created.IsZero() {
+		r.PGP.Created = v.Created.Format(time.RFC3339)
+	}
+	r.PGP.Signer = a.signerName(v.Fingerprint)
+	if r.PGP.Signer == "" {
+		r.PGP.Signer = v.UserID
+	}
+	sev := report.Mismatch
+	if !ex.PGP && (v.Status == pgp.WrongSigner || v.Status == pgp.UnknownSigner) {
+		sev = report.Note // not guaranteed: whoever signed it, nothing is owed
+	}
+	switch v.Status {
+	case pgp.Verified:
+	case pgp.Invalid:
+		r.add(report.Mismatch, report.CodePGPInvalid, "PGP signature does not verify: %s", v.Reason)
+	case pgp.WrongSigner:
+		who := r.PGP.Signer
+		if who == "" {
+			who = v.Fingerprint
+		}
+		r.add(sev, report.CodePGPWrongSigner, "signed by %s (%s), but %s expects %s", who, v.Fingerprint, ex.Line, orNone(ex.PGPSigner))
+	case pgp.UnknownSigner:
+		r.add(sev, report.CodePGPUnknownSigner, "%s", v.Reason)
+	case pgp.WeakHash:
+		r.add(report.Mismatch, report.CodePGPWeakHash, "%s", v.Reason)
+	case pgp.Malformed:
+		r.add(report.Mismatch, report.CodePGPMalformed, "%s", v.Reason)
+	}
+}
+
+func orNone(s string) string {
+	if s == "" {
+		return "no PGP signer"
+	}
+	return s
+}
+
+// crossCheck compares every SHA-256 known for the artifact: computed,
+// from the bundle, the SBOM, the API, the command line.
+func (a *Auditor) crossCheck(r *result, digests map[string]string, inspect sigstore.Verdict) {
+	all := map[string]string{}
+	for k, v := range digests {
+		all[k] = v
+	}
+	if inspect.DigestAlgorithm == "sha256" && inspect.Digest != "" {
+		all["bundle"] = inspect.Digest
+	}
+	order := []string{"artifact", "bundle", "sbom", "api", "sha256 flag"}
+	var first, firstSrc string
+	for _, src := range order {
+		d, ok := all[src]
+		if !ok {
+			continue
+		}
+		if first == "" {
+			first, firstSrc = d, src
+			continue
+		}
+		if d != first {
+			r.add(report.Mismatch, report.CodeDigestMismatch, "SHA-256 disagrees: %s says %s, %s says %s", firstSrc, first, src, d)
+			return
+		}
+	}
+}
+
+// independentDigest is the SHA-256 Sigstore is checked against: the
+// artifact's own, else one from a source other than the bundle.
+func independentDigest(digests map[string]string) (string, string) {
+	for _, src := range []string{"artifact", "sha256 flag", "api", "sbom"} {
+		if d, ok := digests[src]; ok {
+			return d, src
+		}
+	}
+	return "", ""
+}
+
+func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b *sigstore.Bundle, l *sigstore.Legacy, digests map[string]string, artifactRead bool) {
+	v, err := a.Sigstore()
+	if err != nil {
+		r.Sigstore.Status, r.Sigstore.Reason = string(sigstore.Untrusted), "cannot load trust root: "+err.Error()
+		r.add(report.Mismatch, report.CodeSigstoreUntrusted, "%s", r.Sigstore.Reason)
+		return
+	}
+	exp := sigstore.Expect{Identities: []sigstore.Identity{{SAN: ex.Identity, Issuer: ex.Issuer}}}
+	d, src := independentDigest(digests)
+	var verdict sigstore.Verdict
+	if d == "" {
+		// Nothing independent to check against: verify the bundle over the
+		// digest it names, and say the binding to this file is unproven.
+		var claimed string
+		if b != nil {
+			claimed, _ = b.SignsDigest()
+		}
+		if claimed == "" {
+			r.Sigstore.Status = report.StatusNotChecked
+			r.Sigstore.Reason = "no SHA-256 of the artifact is known (digest-only mode without API or SBOM)"
+			r.add(report.Note, report.CodeDigestUnconfirmed, "%s: %s", r.Sigstore.File, r.Sigstore.Reason)
+			return
+		}
+		d = claimed
+		r.add(report.Note, report.CodeDigestUnconfirmed, "the bundle was verified over the digest it names (%s); no independent SHA-256 (artifact, API, SBOM) confirms it belongs to %s", claimed, f.Name)
+	}
+	raw, _ := hex.DecodeString(d)
+	art := sigstore.Artifact{SHA256: raw}
+	if b != nil {
+		verdict = v.VerifyBundle(b, art, exp)
+	} else {
+		verdict = v.VerifyLegacy(l, art, exp)
+	}
+	_ = src
+	r.Sigstore.Status = string(verdict.Status)
+	r.Sigstore.Identity, r.Sigstore.Issuer, r.Sigstore.MediaType = verdict.Identity, verdict.Issuer, verdict.MediaType
+	r.Sigstore.Reason, r.Sigstore.TimeProof, r.Sigstore.LogIndex = verdict.Reason, verdict.TimeProof, verdict.LogIndex
+	r.Sigstore.Digest = verdict.Digest
+	if !verdict.SigningTime.IsZero() {
+		r.Sigstore.Created = verdict.SigningTime.Format(time.RFC3339)
+	}
+	if verdict.Legacy {
+		r.add(report.Note, report.CodeLegacyFormat, "Sigstore material is a legacy .crt + .sig pair, not a bundle")
+	}
+	switch verdict.Status {
+	case sigstore.Verified:
+		if verdict.TimeProof == sigstore.ProofNone {
+			r.add(report.Note, report.CodeSigningTimeUnproven, "no transparency log entry or timestamp proves when %s was signed", f.Name)
+		}
+	case sigstore.WrongIdentity:
+		r.add(report.Mismatch, report.CodeSigstoreIdentity, "%s", verdict.Reason)
+	case sigstore.DigestMismatch:
+		if !hasCode(r, report.CodeDigestMismatch) {
+			r.add(report.Mismatch, report.CodeDigestMismatch, "the bundle signs another artifact: %s", verdict.Reason)
+		}
+	case sigstore.Untrusted:
+		r.add(report.Mismatch, report.CodeSigstoreUntrusted, "%s", verdict.Reason)
+	case sigstore.Malformed:
+		r.add(report.Mismatch, report.CodeSigstoreMalformed, "%s", verdict.Reason)
+	case sigstore.Unsupported:
+		r.add(report.Mismatch, report.CodeSigstoreUnsupported, "%s", verdict.Reason)
+	default:
+		r.add(report.Mismatch, report.CodeSigstoreInvalid, "Sigstore signature does not verify: %s", verdict.Reason)
+	}
+}
+
+func hasCode(r *result, code string) bool {
+	for _, f := range r.Findings {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// copyCtx copies until EOF or until ctx is done.
+func copyCtx(ctx context.Context, w io.Writer, r io.Reader) (int64, error) {
+	buf := make([]byte, 1<<20)
+	var n int64
+	for {
+		if err := ctx.Err(); err != nil {
+			return n, err
+		}
+		k, err := r.Read(buf)
+		if k > 0 {
+			if _, werr := w.Write(buf[:k]); werr != nil {
+				return n, werr
+			}
+			n += int64(k)
+		}
+		if err == io.EOF {
+			return n, nil
+		}
+		if err != nil {
+			return n, err
+		}
+	}
+}

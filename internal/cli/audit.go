@@ -1,0 +1,161 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/sigaudit/sigaudit/audit"
+	"github.com/sigaudit/sigaudit/source"
+	"github.com/sigaudit/sigaudit/timeline"
+)
+
+const auditUsage = `
+Usage: sigaudit audit [flags] VERSION|LINE|all ...
+
+Audits every artifact of the selected releases in a python.org-like tree
+(default https://www.python.org/ftp/python/): what PEP 761 guarantees, what
+is published, what verifies. "all" selects every release of a line sigaudit
+knows (3.7 on). A pre-release (3.14.0rc1) selects its files in 3.14.0/.
+
+With --digest-only no artifact is downloaded: Sigstore is checked against
+the SHA-256 that python.org's API (--api) or the SBOM gives, and PGP is
+reported as not checked.
+`
+
+// DefaultSource is python.org's release tree.
+const DefaultSource = "https://www.python.org/ftp/python/"
+
+func runAudit(e *env, args []string) error {
+	fs := flagSet(e, "audit", auditUsage)
+	var tf timelineFlags
+	var trust trustFlags
+	var rf reportFlags
+	tf.register(fs)
+	trust.register(fs)
+	rf.register(fs)
+	src := fs.String("source", DefaultSource, "release tree: an http(s) `URL` or a local DIR laid out like python.org/ftp/python/")
+	api := fs.String("api", "", "python.org downloads API release_file listing (`URL` or FILE) for SHA-256 values and claimed signature files")
+	digestOnly := fs.Bool("digest-only", false, "do not download artifacts: check Sigstore against API/SBOM SHA-256 values, PGP not checked")
+	jobs := fs.Int("jobs", 4, "how many artifacts to audit at once (`N`, 1 to 64)")
+	cache := fs.String("cache", "", "keep downloaded files in `DIR` (atomic writes; HTTP sources only)")
+	timeout := fs.Duration("timeout", 30*time.Second, "HTTP `DURATION` to wait for an answer, and for each chunk of a download")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageErr("name releases: e.g. 'sigaudit audit 3.13.5', '3.13' or 'all'", "no release selected")
+	}
+	for _, p := range pos {
+		if p == "all" || timeline.IsLine(p) {
+			continue
+		}
+		if _, err := timeline.ParseVersion(p); err != nil {
+			return versionErr(err)
+		}
+	}
+	if *jobs < 1 || *jobs > 64 {
+		return usageErr("use --jobs between 1 and 64", "--jobs %d out of range", *jobs)
+	}
+	if *timeout <= 0 {
+		return usageErr("use e.g. --timeout 30s", "--timeout must be positive")
+	}
+	if err := rf.check(); err != nil {
+		return err
+	}
+	if err := trust.check(); err != nil {
+		return err
+	}
+	tl, err := tf.load()
+	if err != nil {
+		return err
+	}
+	s, client, err := openSource(*src, *timeout, *cache)
+	if err != nil {
+		return err
+	}
+	keyring, verifier, err := trust.loaders()
+	if err != nil {
+		return err
+	}
+	t := &audit.Tree{
+		Auditor: &audit.Auditor{Timeline: tl, Options: tf.options(), Keyring: keyring, Sigstore: verifier, DigestOnly: *digestOnly},
+		Source:  s,
+		Jobs:    *jobs,
+	}
+	if *api != "" {
+		a, err := loadAPI(e, *api, client)
+		if err != nil {
+			return err
+		}
+		t.API = a
+	}
+	if e.stderrIsTerminal {
+		t.Progress = func(done, total int) {
+			fmt.Fprintf(e.stderr, "\rsigaudit: %d/%d artifacts", done, total)
+			if done == total {
+				fmt.Fprintln(e.stderr)
+			}
+		}
+	}
+	dirs, only, err := t.Select(e.ctx, pos)
+	if err != nil {
+		var ul *timeline.UnknownLineError
+		if errors.As(err, &ul) {
+			return versionErr(err)
+		}
+		if strings.Contains(err.Error(), "matches no release directory") {
+			return usageErr("list the tree to see which releases it has", "%v", err)
+		}
+		return opErr("check --source, the network, or --timeout", "%v", err)
+	}
+	rep, err := t.Run(e.ctx, dirs, only)
+	if err != nil {
+		return opErr("", "audit interrupted: %v", err)
+	}
+	return rf.emit(e.stdout, rep)
+}
+
+func openSource(src string, timeout time.Duration, cache string) (source.Source, *http.Client, error) {
+	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+		h, err := source.NewHTTP(src, timeout)
+		if err != nil {
+			return nil, nil, usageErr("use --source https://host/path/ or a directory", "%v", err)
+		}
+		h.IdleTimeout = timeout
+		h.Cache = cache
+		return h, h.Client(), nil
+	}
+	st, err := os.Stat(src)
+	if err != nil || !st.IsDir() {
+		return nil, nil, usageErr("use --source URL or an existing directory laid out like python.org/ftp/python/", "source %q is not a directory", src)
+	}
+	d, err := source.OpenDir(src)
+	if err != nil {
+		return nil, nil, opErr("", "cannot open source: %v", err)
+	}
+	return d, &http.Client{Timeout: timeout}, nil
+}
+
+func loadAPI(e *env, api string, client *http.Client) (source.API, error) {
+	if strings.HasPrefix(api, "http://") || strings.HasPrefix(api, "https://") {
+		a, err := source.FetchAPI(e.ctx, client, api)
+		if err != nil {
+			return nil, opErr("check --api, or drop it", "cannot read the downloads API: %v", err)
+		}
+		return a, nil
+	}
+	b, err := readLocal(api, source.MaxAPISize)
+	if err != nil {
+		return nil, usageErr("check the --api path", "cannot read --api file: %v", err)
+	}
+	a, err := source.ParseAPI(b)
+	if err != nil {
+		return nil, usageErr("pass a release_file listing from python.org's API", "--api %q: %v", api, err)
+	}
+	return a, nil
+}
