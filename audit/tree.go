@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"path"
 	"sort"
 	"strings"
 	"sync"
@@ -120,6 +121,13 @@ func (t *Tree) Run(ctx context.Context, dirs []string, only map[string]string) (
 				}
 			}
 		}
+		// What python.org's API lists for this release counts too: a file
+		// it claims but the tree lacks is audited (and found missing).
+		for n, f := range t.API {
+			if apiDir(f.URL) == d {
+				arts[n] = true
+			}
+		}
 		var list []string
 		for n := range arts {
 			if v := only[d]; v != "" && source.ParseName(n, d).Version != v {
@@ -207,4 +215,9 @@ func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 		}
 	}
 	return a
+}
+
+// apiDir is the release directory of an API file URL.
+func apiDir(u string) string {
+	return path.Base(path.Dir(u))
 }

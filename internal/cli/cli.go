@@ -62,6 +62,7 @@ func commands() []command {
 	return []command{
 		{"policy", "what PEP 761 guarantees for release lines or versions", runPolicy},
 		{"audit", "audit every artifact of releases in a python.org-like tree", runAudit},
+		{"verify-bundle", "verify any artifact against a Sigstore bundle and an identity or key", runVerifyBundle},
 		{"verify", "verify local release files and the signatures beside them", runVerify},
 	}
 }
