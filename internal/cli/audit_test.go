@@ -337,4 +337,3 @@ func readOr(p, def string) string {
 	}
 	return strings.TrimSpace(string(b))
 }
-
