@@ -343,6 +343,9 @@ func (a *Auditor) crossCheck(r *result, digests map[string]string, inspect sigst
 	if inspect.DigestAlgorithm == "sha256" && inspect.Digest != "" {
 		all["bundle"] = inspect.Digest
 	}
+	if len(all) > 0 {
+		r.Digests = all
+	}
 	order := []string{"artifact", "bundle", "sbom", "api", "sha256 flag"}
 	var first, firstSrc string
 	for _, src := range order {

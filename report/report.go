@@ -63,15 +63,18 @@ type Expected struct {
 
 // Artifact is the audit of one release file.
 type Artifact struct {
-	Name     string    `json:"name"`
-	Version  string    `json:"version"`
-	Line     string    `json:"line"`
-	Kind     string    `json:"kind"`
-	SHA256   string    `json:"sha256,omitempty"`
-	Expected Expected  `json:"expected"`
-	PGP      Method    `json:"pgp"`
-	Sigstore Method    `json:"sigstore"`
-	Findings []Finding `json:"findings"`
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	Line    string `json:"line"`
+	Kind    string `json:"kind"`
+	SHA256  string `json:"sha256,omitempty"`
+	// Digests holds every SHA-256 known for the artifact, by source:
+	// artifact (computed), bundle, sbom, api, "sha256 flag".
+	Digests  map[string]string `json:"digests,omitempty"`
+	Expected Expected          `json:"expected"`
+	PGP      Method            `json:"pgp"`
+	Sigstore Method            `json:"sigstore"`
+	Findings []Finding         `json:"findings"`
 }
 
 // Report is the result of verify or audit.

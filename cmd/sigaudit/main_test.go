@@ -12,6 +12,7 @@ import (
 	"github.com/rogpeppe/go-internal/testscript"
 
 	"github.com/sigaudit/sigaudit/internal/cli"
+	"github.com/sigaudit/sigaudit/internal/mirror"
 )
 
 func TestMain(m *testing.M) {
@@ -40,6 +41,15 @@ func TestScripts(t *testing.T) {
 			return nil
 		},
 		Cmds: map[string]func(ts *testscript.TestScript, neg bool, args []string){
+			// mkmirror REALDATA ARTIFACT DST: lay real data out like python.org.
+			"mkmirror": func(ts *testscript.TestScript, neg bool, args []string) {
+				if neg || len(args) != 3 {
+					ts.Fatalf("usage: mkmirror REALDATA ARTIFACT DST")
+				}
+				if _, err := mirror.Build(ts.MkAbs(args[2]), mirror.Options{RealData: args[0], Artifact: args[1]}); err != nil {
+					ts.Fatalf("mkmirror: %v", err)
+				}
+			},
 			// exits N cmd args...: runs cmd and asserts its exact exit code,
 			// keeping stdout and stderr for the assertions that follow.
 			"exits": func(ts *testscript.TestScript, neg bool, args []string) {

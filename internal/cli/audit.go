@@ -104,14 +104,7 @@ func runAudit(e *env, args []string) error {
 	}
 	dirs, only, err := t.Select(e.ctx, pos)
 	if err != nil {
-		var ul *timeline.UnknownLineError
-		if errors.As(err, &ul) {
-			return versionErr(err)
-		}
-		if strings.Contains(err.Error(), "matches no release directory") {
-			return usageErr("list the tree to see which releases it has", "%v", err)
-		}
-		return opErr("check --source, the network, or --timeout", "%v", err)
+		return selectErr(err)
 	}
 	rep, err := t.Run(e.ctx, dirs, only)
 	if err != nil {
@@ -158,4 +151,19 @@ func loadAPI(e *env, api string, client *http.Client) (source.API, error) {
 		return nil, usageErr("pass a release_file listing from python.org's API", "--api %q: %v", api, err)
 	}
 	return a, nil
+}
+
+// selectErr words an error from selecting releases in a tree.
+func selectErr(err error) error {
+	var ul *timeline.UnknownLineError
+	if errors.As(err, &ul) {
+		return versionErr(err)
+	}
+	if strings.Contains(err.Error(), "matches no release directory") {
+		return usageErr("list the tree to see which releases it has", "%v", err)
+	}
+	if strings.Contains(err.Error(), "malformed version") {
+		return versionErr(err)
+	}
+	return opErr("check --source, the network, or --timeout", "%v", err)
 }

@@ -1,0 +1,134 @@
+package cli
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/sigaudit/sigaudit/audit"
+	"github.com/sigaudit/sigaudit/report"
+	"github.com/sigaudit/sigaudit/source"
+)
+
+const checksumsUsage = `
+Usage: sigaudit checksums [--source URL|DIR] [--api URL|FILE] [--format sha256sum|json]
+                          [--artifact NAME]... [--kind KIND] [--allow-unsigned-api] VERSION...
+
+Prints a proven SHA-256 per artifact: the digest a Sigstore bundle signs,
+with the bundle verified (offline by default) against the release manager's
+identity, cross-checked against python.org's API and the SBOM where present.
+No artifact is downloaded. The sha256sum format is what 'sha256sum -c' reads.
+
+An artifact whose bundle does not verify, or whose digests disagree, gets no
+line: the reason goes to stderr and the JSON, and the exit code is 3.
+Artifacts without Sigstore get nothing unless --allow-unsigned-api, which
+prints the API's value as a '#' comment (JSON: "proven": false).
+`
+
+func runChecksums(e *env, args []string) error {
+	fs := flagSet(e, "checksums", checksumsUsage)
+	var tf timelineFlags
+	var trust trustFlags
+	tf.register(fs)
+	trust.register(fs)
+	src := fs.String("source", DefaultSource, "release tree: an http(s) `URL` or a local DIR laid out like python.org/ftp/python/")
+	api := fs.String("api", "", "python.org downloads API release_file listing (`URL` or FILE)")
+	format := fs.String("format", "sha256sum", "output `format`: sha256sum or json")
+	var artifacts multiFlag
+	fs.Var(&artifacts, "artifact", "only this artifact `NAME` (repeatable)")
+	kind := fs.String("kind", "", "only artifacts of this `KIND`: source, windows, macos, android, docs")
+	allowUnsigned := fs.Bool("allow-unsigned-api", false, "for artifacts without Sigstore, print the API's SHA-256 marked unproven")
+	jobs := fs.Int("jobs", 4, "how many artifacts to check at once (`N`, 1 to 64)")
+	timeout := fs.Duration("timeout", 30*time.Second, "HTTP `DURATION` to wait for an answer")
+	pos, err := parse(fs, args)
+	if err != nil {
+		return err
+	}
+	if len(pos) == 0 {
+		return usageErr("name releases, e.g. 'sigaudit checksums 3.13.5'", "no release selected")
+	}
+	if err := checkFormat(*format, report.ChecksumFormats); err != nil {
+		return err
+	}
+	switch *kind {
+	case "", source.KindSource, source.KindWindows, source.KindMacOS, source.KindAndroid, source.KindDocs:
+	default:
+		return usageErr("use --kind source|windows|macos|android|docs", "unknown --kind %q", *kind)
+	}
+	if *jobs < 1 || *jobs > 64 {
+		return usageErr("use --jobs between 1 and 64", "--jobs %d out of range", *jobs)
+	}
+	if err := trust.check(); err != nil {
+		return err
+	}
+	tl, err := tf.load()
+	if err != nil {
+		return err
+	}
+	s, client, err := openSource(*src, *timeout, "")
+	if err != nil {
+		return err
+	}
+	keyring, verifier, err := trust.loaders()
+	if err != nil {
+		return err
+	}
+	t := &audit.Tree{
+		Auditor: &audit.Auditor{Timeline: tl, Options: tf.options(), Keyring: keyring, Sigstore: verifier, DigestOnly: true},
+		Source:  s, Jobs: *jobs,
+	}
+	apiDigests := map[string]string{}
+	if *api != "" {
+		a, err := loadAPI(e, *api, client)
+		if err != nil {
+			return err
+		}
+		t.API = a
+		for n, f := range a {
+			if f.SHA256 != "" {
+				apiDigests[n] = f.SHA256
+			}
+		}
+	}
+	dirs, only, err := t.Select(e.ctx, pos)
+	if err != nil {
+		return selectErr(err)
+	}
+	rep, err := t.Run(e.ctx, dirs, only)
+	if err != nil {
+		return opErr("", "interrupted: %v", err)
+	}
+	// Keep only what was asked for.
+	want := map[string]bool{}
+	for _, a := range artifacts {
+		want[a] = true
+	}
+	found := map[string]bool{}
+	kept := rep.Artifacts[:0]
+	for _, a := range rep.Artifacts {
+		if (len(want) == 0 || want[a.Name]) && (*kind == "" || a.Kind == *kind) {
+			kept = append(kept, a)
+			found[a.Name] = true
+		}
+	}
+	rep.Artifacts = kept
+	for _, n := range artifacts {
+		if !found[n] {
+			return usageErr("check the artifact name", "--artifact %q is not in the selected releases", n)
+		}
+	}
+	c := audit.Checksums(rep, apiDigests, *allowUnsigned)
+	if err := report.WriteChecksums(e.stdout, *format, c); err != nil {
+		return opErr("", "writing checksums: %v", err)
+	}
+	failed := false
+	for _, r := range c.Rejected {
+		fmt.Fprintf(e.stderr, "sigaudit: %s: %s: %s\n", r.Status, oneLine(r.Name), oneLine(r.Reason))
+		if r.Status == "unverified" {
+			failed = true
+		}
+	}
+	if failed {
+		return errFindings
+	}
+	return nil
+}

@@ -1,0 +1,72 @@
+package report
+
+import (
+	"fmt"
+	"io"
+	"strings"
+)
+
+// Checksum is a SHA-256 for one artifact and what proves it.
+type Checksum struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	SHA256  string `json:"sha256"`
+	// Proven is true when a Sigstore bundle by the expected identity signs
+	// this digest and no other source disagrees.
+	Proven      bool     `json:"proven"`
+	Identity    string   `json:"identity,omitempty"`
+	Issuer      string   `json:"issuer,omitempty"`
+	SigningTime string   `json:"signing_time,omitempty"`
+	TimeProof   string   `json:"time_proof,omitempty"`
+	LogIndex    *int64   `json:"log_index,omitempty"`
+	Sources     []string `json:"sources"` // which sources gave this digest and agreed
+	Note        string   `json:"note,omitempty"`
+}
+
+// Rejected is an artifact for which no checksum is given, and why.
+type Rejected struct {
+	Name    string `json:"name"`
+	Version string `json:"version"`
+	// Status is "unverified" (a bundle is guaranteed or present but does not
+	// prove a digest: the command exits 3) or "unsigned" (no Sigstore
+	// material where none is guaranteed).
+	Status string `json:"status"`
+	Reason string `json:"reason"`
+}
+
+// Checksums is the output of `sigaudit checksums`.
+type Checksums struct {
+	Checksums []Checksum `json:"checksums"`
+	Rejected  []Rejected `json:"rejected"`
+}
+
+// ChecksumFormats lists the renderers for checksums.
+var ChecksumFormats = []string{"sha256sum", "json"}
+
+// WriteChecksums renders c. In sha256sum format only proven checksums are
+// lines `sha256sum -c` reads; unproven ones (--allow-unsigned-api) are
+// comment lines.
+func WriteChecksums(w io.Writer, format string, c *Checksums) error {
+	if c.Checksums == nil {
+		c.Checksums = []Checksum{}
+	}
+	if c.Rejected == nil {
+		c.Rejected = []Rejected{}
+	}
+	switch format {
+	case "json":
+		return writeJSON(w, c)
+	case "sha256sum":
+		for _, s := range c.Checksums {
+			line := fmt.Sprintf("%s  %s\n", s.SHA256, s.Name)
+			if !s.Proven {
+				line = fmt.Sprintf("# unproven (%s): %s  %s\n", cell(s.Note), s.SHA256, s.Name)
+			}
+			if _, err := io.WriteString(w, line); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
+	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(ChecksumFormats, ", "))
+}
