@@ -148,6 +148,7 @@ type Line struct {
 
 // Data is the whole release-line file, embedded or from a policy file.
 type Data struct {
+	root           *yaml.Node        // positions, for error messages
 	Schema         int               `yaml:"schema"`
 	PEP761Accepted Date              `yaml:"pep761_accepted"`
 	Sources        map[string]string `yaml:"sources"`
@@ -196,25 +197,69 @@ func ParseData(r io.Reader, name string, partial bool) (*Data, error) {
 		return nil, &ValidationError{File: name, Msg: fmt.Sprintf("larger than %d bytes", maxDataSize)}
 	}
 	var d Data
+	var root yaml.Node
+	rootErr := yaml.Unmarshal(b, &root)
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&d); err != nil {
 		if errors.Is(err, io.EOF) {
 			return nil, &ValidationError{File: name, Msg: "empty file"}
 		}
-		return nil, yamlError(name, err)
+		ve := yamlError(name, err)
+		if rootErr == nil && ve.Line > 0 {
+			if f := fieldAtLine(&root, ve.Line, ""); f != "" {
+				ve.Field = f
+			}
+		}
+		return nil, ve
 	}
-	var root yaml.Node
-	_ = yaml.Unmarshal(b, &root) // cannot fail: the same bytes decoded above
+	d.root = &root
 	if err := d.validate(name, &root, partial); err != nil {
 		return nil, err
 	}
 	return &d, nil
 }
 
+// fieldAtLine returns the dotted path of the mapping key on line, e.g.
+// lines[0].first_stable.
+func fieldAtLine(n *yaml.Node, line int, path string) string {
+	switch n.Kind {
+	case yaml.DocumentNode:
+		for _, c := range n.Content {
+			if f := fieldAtLine(c, line, path); f != "" {
+				return f
+			}
+		}
+	case yaml.MappingNode:
+		for i := 0; i+1 < len(n.Content); i += 2 {
+			k, v := n.Content[i], n.Content[i+1]
+			p := k.Value
+			if path != "" {
+				p = path + "." + k.Value
+			}
+			if k.Line == line && (v.Kind == yaml.ScalarNode || v.Line == line) {
+				return p
+			}
+			if f := fieldAtLine(v, line, p); f != "" {
+				return f
+			}
+			if k.Line == line {
+				return p
+			}
+		}
+	case yaml.SequenceNode:
+		for i, c := range n.Content {
+			if f := fieldAtLine(c, line, fmt.Sprintf("%s[%d]", path, i)); f != "" {
+				return f
+			}
+		}
+	}
+	return ""
+}
+
 var yamlLineRE = regexp.MustCompile(`line ([0-9]+): (.*)`)
 
-func yamlError(name string, err error) error {
+func yamlError(name string, err error) *ValidationError {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
@@ -225,8 +270,9 @@ func yamlError(name string, err error) error {
 		ve.Msg = m[2]
 		if f := regexp.MustCompile(`field (\S+) not found`).FindStringSubmatch(m[2]); f != nil {
 			ve.Field = f[1]
-			ve.Msg = "unknown field"
+			ve.Msg = "unknown field " + strconv.Quote(f[1])
 		}
+		ve.Msg = strings.TrimPrefix(ve.Msg, "line "+m[1]+": ")
 	}
 	return ve
 }

@@ -70,13 +70,15 @@ func (t *Timeline) WithPolicy(r io.Reader, name string) (*Timeline, error) {
 		n.accepted = d.PEP761Accepted
 	}
 	n.add(d)
-	for _, l := range d.Lines {
+	for i, l := range d.Lines {
 		if _, ok := n.managers[l.Manager]; !ok {
-			return nil, &ValidationError{File: name, Field: "lines." + l.Line + ".manager", Msg: fmt.Sprintf("unknown manager %q (define it under managers)", l.Manager)}
+			return nil, &ValidationError{File: name, Line: nodeLine(d.root, "lines", i, "manager"), Field: fmt.Sprintf("lines[%d].manager", i),
+				Msg: fmt.Sprintf("unknown manager %q (define it under managers)", l.Manager)}
 		}
 		for k, in := range l.Installers {
 			if _, ok := n.managers[in.PGP]; !ok {
-				return nil, &ValidationError{File: name, Field: "lines." + l.Line + ".installers." + k, Msg: fmt.Sprintf("unknown manager %q", in.PGP)}
+				return nil, &ValidationError{File: name, Line: nodeLine(d.root, "lines", i, "installers", k), Field: fmt.Sprintf("lines[%d].installers.%s", i, k),
+					Msg: fmt.Sprintf("unknown manager %q", in.PGP)}
 			}
 		}
 	}

@@ -61,6 +61,7 @@ type command struct {
 func commands() []command {
 	return []command{
 		{"checksums", "print SHA-256 values proven by verified Sigstore bundles", runChecksums},
+		{"plan", "the PEP 761 migration plan for the lines a packager ships", runPlan},
 		{"policy", "what PEP 761 guarantees for release lines or versions", runPolicy},
 		{"audit", "audit every artifact of releases in a python.org-like tree", runAudit},
 		{"verify-bundle", "verify any artifact against a Sigstore bundle and an identity or key", runVerifyBundle},

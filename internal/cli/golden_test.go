@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/timeline"
@@ -68,4 +69,33 @@ func ext(format string) string {
 		return "xml"
 	}
 	return "txt"
+}
+
+func TestPlanGolden(t *testing.T) {
+	tl := timeline.Default()
+	at := timeline.MustDate("2026-11-22").First()
+	later := timeline.MustDate("2031-01-01").First()
+	cases := []struct {
+		name string
+		args []string
+		when time.Time
+		opt  timeline.Options
+	}{
+		{"plan-3.12-3.14", []string{"3.12", "3.13", "3.14"}, at, timeline.Options{}},
+		{"plan-2031", []string{"3.12", "3.13", "3.14"}, later, timeline.Options{}},
+		{"plan-versions-delayed", []string{"3.13.5", "3.14.0", "3.16.0"}, at, timeline.Options{PGPDelayed: true}},
+	}
+	for _, c := range cases {
+		p, err := buildPlan(tl, c.args, c.opt, c.when)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range report.PlanFormats {
+			var buf bytes.Buffer
+			if err := report.WritePlan(&buf, f, p); err != nil {
+				t.Fatal(err)
+			}
+			golden(t, c.name+"."+ext(f), buf.Bytes())
+		}
+	}
 }
