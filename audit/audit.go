@@ -144,6 +144,10 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 		if ex.PGP {
 			r.PGP.Status = report.StatusMissing
 		}
+	case errors.Is(m.ascErr, source.ErrTooLarge):
+		r.PGP.File = f.Name + ".asc"
+		r.PGP.Status, r.PGP.Reason = string(pgp.Malformed), m.ascErr.Error()
+		r.add(report.Mismatch, report.CodePGPMalformed, "%s.asc is not a signature: %v", f.Name, m.ascErr)
 	default:
 		r.PGP.Status, r.PGP.Reason = string(pgp.Malformed), "cannot read .asc: "+m.ascErr.Error()
 		r.add(report.Mismatch, report.CodeSourceError, "cannot read %s.asc: %v", f.Name, m.ascErr)
@@ -152,6 +156,7 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 	var bundle *sigstore.Bundle
 	var legacy *sigstore.Legacy
 	var inspect sigstore.Verdict
+	unreadable := false
 	switch {
 	case m.bundleEr == nil:
 		r.Sigstore.File = f.Name + ".sigstore"
@@ -160,9 +165,15 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 		if err == nil {
 			bundle = b
 		}
+	case errors.Is(m.bundleEr, source.ErrTooLarge):
+		r.Sigstore.File = f.Name + ".sigstore"
+		inspect = sigstore.Verdict{Status: sigstore.Malformed, Reason: m.bundleEr.Error()}
 	case !notFound(m.bundleEr):
-		inspect = sigstore.Verdict{Status: sigstore.Malformed, Reason: "cannot read .sigstore: " + m.bundleEr.Error()}
+		// Present but unreadable: a source error, reported once.
+		r.Sigstore.File = f.Name + ".sigstore"
+		r.Sigstore.Status, r.Sigstore.Reason = string(sigstore.Malformed), "cannot read .sigstore: "+m.bundleEr.Error()
 		r.add(report.Mismatch, report.CodeSourceError, "cannot read %s.sigstore: %v", f.Name, m.bundleEr)
+		unreadable = true
 	case m.legacyEr == nil:
 		r.Sigstore.File = f.Name + ".crt"
 		l, v, err := sigstore.ReadLegacy(bytes.NewReader(m.crt), bytes.NewReader(m.sig))
@@ -173,7 +184,7 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 	case !notFound(m.legacyEr):
 		inspect = sigstore.Verdict{Status: sigstore.Malformed, Legacy: true, Reason: m.legacyEr.Error()}
 	}
-	sigstorePresent := inspect.Status != "" || bundle != nil || legacy != nil
+	sigstorePresent := inspect.Status != "" || bundle != nil || legacy != nil || unreadable
 	if !sigstorePresent && ex.Sigstore {
 		r.Sigstore.Status = report.StatusMissing
 	}
@@ -263,12 +274,17 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 		r.add(report.Note, report.CodePGPNotGuaranteed, "a PGP signature is published although PEP 761 guarantees none here (%s)", ex.PGPReason)
 	}
 
-	// Digests must agree before Sigstore is asked about any of them.
-	a.crossCheck(r, digests, inspect)
+	// Digests must agree: if they do not, no Sigstore verdict can be
+	// "verified", whichever digest the bundle matches.
+	agree := a.crossCheck(r, digests, inspect)
 
 	// Sigstore verdict.
 	if bundle != nil || legacy != nil {
 		a.sigstoreResult(r, f, ex, bundle, legacy, digests, artifactRead)
+		if !agree && r.Sigstore.Status == string(sigstore.Verified) {
+			r.Sigstore.Status = string(sigstore.DigestMismatch)
+			r.Sigstore.Reason = "the bundle verifies, but the SHA-256 values of this artifact disagree (see findings)"
+		}
 	} else if inspect.Status != "" {
 		r.Sigstore.Status, r.Sigstore.Reason, r.Sigstore.MediaType = string(inspect.Status), inspect.Reason, inspect.MediaType
 		code := report.CodeSigstoreMalformed
@@ -335,7 +351,7 @@ func orNone(s string) string {
 
 // crossCheck compares every SHA-256 known for the artifact: computed,
 // from the bundle, the SBOM, the API, the command line.
-func (a *Auditor) crossCheck(r *result, digests map[string]string, inspect sigstore.Verdict) {
+func (a *Auditor) crossCheck(r *result, digests map[string]string, inspect sigstore.Verdict) bool {
 	all := map[string]string{}
 	for k, v := range digests {
 		all[k] = v
@@ -359,9 +375,10 @@ func (a *Auditor) crossCheck(r *result, digests map[string]string, inspect sigst
 		}
 		if d != first {
 			r.add(report.Mismatch, report.CodeDigestMismatch, "SHA-256 disagrees: %s says %s, %s says %s", firstSrc, first, src, d)
-			return
+			return false
 		}
 	}
+	return true
 }
 
 // independentDigest is the SHA-256 Sigstore is checked against: the

@@ -17,6 +17,9 @@ import (
 // ErrNotFound is returned when a file or directory does not exist.
 var ErrNotFound = errors.New("not found")
 
+// ErrTooLarge is returned when a file is larger than its reader allows.
+var ErrTooLarge = errors.New("file too large")
+
 // Source is a python.org-like release tree.
 type Source interface {
 	// Versions lists the release directories (names that parse as versions).
@@ -41,7 +44,7 @@ func ReadSmall(ctx context.Context, s Source, version, name string, limit int64)
 		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s/%s is larger than %d bytes", version, name, limit)
+		return nil, fmt.Errorf("%s/%s is larger than %d bytes: %w", version, name, limit, ErrTooLarge)
 	}
 	return b, nil
 }

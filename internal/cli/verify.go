@@ -147,7 +147,7 @@ func readLocal(p string, limit int64) ([]byte, error) {
 		return nil, err
 	}
 	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes", p, limit)
+		return nil, fmt.Errorf("%s is larger than %d bytes: %w", p, limit, source.ErrTooLarge)
 	}
 	return b, nil
 }
