@@ -79,7 +79,9 @@ func newEntity(t *testing.T, lifetime uint32) *openpgp.Entity {
 	return e
 }
 
-func fpr(e *openpgp.Entity) string { return strings.ToUpper(hex.EncodeToString(e.PrimaryKey.Fingerprint)) }
+func fpr(e *openpgp.Entity) string {
+	return strings.ToUpper(hex.EncodeToString(e.PrimaryKey.Fingerprint))
+}
 
 func sign(t *testing.T, e *openpgp.Entity, data []byte, h crypto.Hash, at time.Time) []byte {
 	priv := e.PrivateKey
