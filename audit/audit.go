@@ -206,17 +206,14 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 		r.add(report.Note, report.CodeSourceError, "cannot read %s.spdx.json: %v", f.Name, m.sbomErr)
 	}
 
-	// One pass over the artifact feeds SHA-256 and the PGP check.
+	// One pass over the artifact feeds SHA-256 and the PGP check, while the
+	// keyring and trust root load.
 	var pgpCheck *pgp.Check
-	var keyring *pgp.Keyring
 	if sig != nil {
-		k, err := a.Keyring()
-		if err != nil {
-			r.PGP.Status, r.PGP.Reason = string(pgp.Invalid), "cannot load keyring: "+err.Error()
-			sig = nil
-		} else {
-			keyring = k
-		}
+		go a.Keyring() // warm the memoized loader; errors come below
+	}
+	if bundle != nil || legacy != nil {
+		go a.Sigstore() // warm the memoized loader
 	}
 	artifactRead := false
 	if f.Artifact != nil && !a.DigestOnly {
@@ -224,12 +221,12 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 		switch {
 		case err == nil:
 			h := sha256.New()
-			w := io.Writer(h)
+			ws := []io.Writer{h}
 			if sig != nil {
-				pgpCheck = keyring.NewCheck(sig, ex.PGPFingerprints)
-				w = io.MultiWriter(h, pgpCheck)
+				pgpCheck = pgp.NewCheck(sig)
+				ws = append(ws, pgpCheck)
 			}
-			_, err = copyCtx(ctx, w, rc)
+			_, err = fanOut(ctx, rc, ws...)
 			rc.Close()
 			if err != nil {
 				r.add(report.Mismatch, report.CodeSourceError, "reading %s failed: %v", f.Name, err)
@@ -247,11 +244,21 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 			r.add(report.Mismatch, report.CodeSourceError, "cannot open %s: %v", f.Name, err)
 		}
 	}
+	var keyring *pgp.Keyring
+	if sig != nil {
+		k, err := a.Keyring()
+		if err != nil {
+			r.PGP.Status, r.PGP.Reason = string(pgp.Invalid), "cannot load keyring: "+err.Error()
+			sig, pgpCheck = nil, nil
+		} else {
+			keyring = k
+		}
+	}
 
 	// PGP verdict.
 	switch {
 	case sig != nil && pgpCheck != nil:
-		v := pgpCheck.Verdict()
+		v := pgpCheck.Verdict(keyring, ex.PGPFingerprints)
 		a.pgpResult(r, v, ex)
 	case sig != nil && a.DigestOnly:
 		id := keyring.Identify(sig)

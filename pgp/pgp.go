@@ -334,19 +334,16 @@ func primaryUserID(e *openpgp.Entity, at time.Time) string {
 // io.Writer so that a caller can hash an artifact once for every method
 // (see Hash); Verdict finishes the check.
 type Check struct {
-	k        *Keyring
-	sig      *Signature
-	expected []string
-	h        hash.Hash
-	hashErr  error
-	n        int64
+	sig     *Signature
+	h       hash.Hash
+	hashErr error
+	n       int64
 }
 
-// NewCheck starts checking s. expected lists the primary key fingerprints
-// the timeline expects; a good signature by any other key is WrongSigner,
-// and an empty list accepts no signer.
-func (k *Keyring) NewCheck(s *Signature, expected []string) *Check {
-	c := &Check{k: k, sig: s, expected: expected}
+// NewCheck starts checking s. The keyring is needed only by Verdict, so a
+// caller can hash while it loads.
+func NewCheck(s *Signature) *Check {
+	c := &Check{sig: s}
 	c.h, c.hashErr = s.packet.PrepareVerify()
 	if c.hashErr == nil && s.packet.SigType == packet.SigTypeText {
 		c.hashErr = errors.New("text signatures are not supported")
@@ -365,19 +362,22 @@ func (c *Check) Write(p []byte) (int, error) {
 
 // Verify checks s over the artifact read from r to its end.
 func (k *Keyring) Verify(s *Signature, r io.Reader, expected []string) Verdict {
-	c := k.NewCheck(s, expected)
+	c := NewCheck(s)
 	if _, err := io.Copy(c, r); err != nil {
 		v := k.Identify(s)
 		v.Status = Invalid
 		v.Reason = "reading artifact: " + err.Error()
 		return v
 	}
-	return c.Verdict()
+	return c.Verdict(k, expected)
 }
 
-// Verdict finishes the check. Any error on the way is not Verified.
-func (c *Check) Verdict() Verdict {
-	s, k := c.sig, c.k
+// Verdict finishes the check against keyring k. expected lists the primary
+// key fingerprints the timeline expects; a good signature by any other key
+// is WrongSigner, and an empty list accepts no signer. Any error on the way
+// is not Verified.
+func (c *Check) Verdict(k *Keyring, expected []string) Verdict {
+	s := c.sig
 	v := k.Identify(s)
 	e, pk := k.lookup(s)
 	if e == nil {
@@ -416,17 +416,17 @@ func (c *Check) Verdict() Verdict {
 		v.Reason = fmt.Sprintf("signature uses %s, which is too weak to trust", v.Hash)
 		return v
 	}
-	for _, fp := range c.expected {
+	for _, fp := range expected {
 		if strings.EqualFold(fp, v.Fingerprint) {
 			v.Status = Verified
 			return v
 		}
 	}
 	v.Status = WrongSigner
-	if len(c.expected) == 0 {
+	if len(expected) == 0 {
 		v.Reason = fmt.Sprintf("good signature by %s, but no PGP signer is expected for this artifact", v.Fingerprint)
 	} else {
-		v.Reason = fmt.Sprintf("good signature by %s, but the timeline expects %s", v.Fingerprint, strings.Join(c.expected, " or "))
+		v.Reason = fmt.Sprintf("good signature by %s, but the timeline expects %s", v.Fingerprint, strings.Join(expected, " or "))
 	}
 	return v
 }

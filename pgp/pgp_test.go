@@ -377,12 +377,12 @@ func TestCheckStreaming(t *testing.T) {
 	if s.Hash() != crypto.SHA512 {
 		t.Errorf("Hash() = %v", s.Hash())
 	}
-	c := k.NewCheck(s, []string{fpr(e)})
+	c := NewCheck(s)
 	for i := 0; i < len(data); i += 4097 {
 		end := min(i+4097, len(data))
 		c.Write(data[i:end])
 	}
-	if v := c.Verdict(); v.Status != Verified {
+	if v := c.Verdict(k, []string{fpr(e)}); v.Status != Verified {
 		t.Errorf("streamed: %+v", v)
 	}
 }
@@ -399,5 +399,38 @@ func TestKeyringRejectsPrivateKeysAndJunk(t *testing.T) {
 	}
 	if err := k.AddArmored(strings.NewReader("junk")); err == nil {
 		t.Error("junk was accepted as a keyring")
+	}
+}
+
+func BenchmarkVerifyRealSignature(b *testing.B) {
+	k, err := DefaultKeyring()
+	if err != nil {
+		b.Fatal(err)
+	}
+	raw, err := os.ReadFile("../testdata/realdata/asc/Python-3.13.5.tar.xz.asc")
+	if err != nil {
+		b.Fatal(err)
+	}
+	data := make([]byte, 8<<20) // verdict is invalid (other data); the cost is the same
+	b.SetBytes(int64(len(data)))
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		s, err := ReadSignature(bytes.NewReader(raw))
+		if err != nil {
+			b.Fatal(err)
+		}
+		c := NewCheck(s)
+		c.Write(data)
+		if v := c.Verdict(k, []string{thomas}); v.Status != Invalid {
+			b.Fatal(v.Status)
+		}
+	}
+}
+
+func BenchmarkDefaultKeyring(b *testing.B) {
+	for i := 0; i < b.N; i++ {
+		if _, err := DefaultKeyring(); err != nil {
+			b.Fatal(err)
+		}
 	}
 }

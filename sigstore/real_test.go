@@ -169,3 +169,16 @@ func TestRealTarballFromFile(t *testing.T) {
 		t.Errorf("other bytes: %s (%s)", got.Status, got.Reason)
 	}
 }
+
+func BenchmarkVerifyBundleDigest(b *testing.B) {
+	v := embedded(b)
+	bb := loadBundle(b, "Python-3.13.5.tar.xz.sigstore")
+	d := mustHex(b, "93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640")
+	exp := Expect{Identities: []Identity{{SAN: "thomas@python.org", Issuer: "https://accounts.google.com"}}}
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		if g := v.VerifyBundle(bb, Artifact{SHA256: d}, exp); g.Status != Verified {
+			b.Fatal(g.Reason)
+		}
+	}
+}

@@ -197,7 +197,7 @@ type Verifier struct {
 }
 
 // NewVerifier uses tm (usually a *root.TrustedRoot) as the trust root.
-func NewVerifier(tm root.TrustedMaterial) *Verifier { return &Verifier{tm: tm} }
+func NewVerifier(tm root.TrustedMaterial) *Verifier { return &Verifier{tm: withChainCache(tm)} }
 
 // VerifyBundle checks b over the artifact against exp. Every failure on the
 // way is a verdict other than Verified, with the reason.
