@@ -89,8 +89,6 @@ func (t *Tree) Select(ctx context.Context, selectors []string) ([]string, map[st
 // job is one artifact to audit.
 type job struct {
 	dir, name string
-	// version filter: when the selector named a pre-release, only its files
-	only string
 }
 
 // Run audits every artifact in the given release directories.

@@ -82,10 +82,10 @@ func TestHTTPFailures(t *testing.T) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/v/404", func(w http.ResponseWriter, r *http.Request) { http.NotFound(w, r) })
 	mux.HandleFunc("/v/500", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "boom", 500) })
-	mux.HandleFunc("/v/403", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", 403) })
+	mux.HandleFunc("/v/403", func(w http.ResponseWriter, r *http.Request) { http.Error(w, "no", http.StatusForbidden) })
 	mux.HandleFunc("/v/flaky", func(w http.ResponseWriter, r *http.Request) {
 		if flaky.Add(1) < 3 {
-			http.Error(w, "try again", 503)
+			http.Error(w, "try again", http.StatusServiceUnavailable)
 			return
 		}
 		fmt.Fprint(w, "ok")
