@@ -260,8 +260,10 @@ func renderTable(w io.Writer, md bool, header []string, rows [][]string) error {
 	return tw.Close()
 }
 
-// cell keeps table cells on one line and free of terminal control bytes.
-func cell(s string) string {
+// OneLine keeps text on one line and free of terminal control bytes that
+// hostile file names or server answers could carry: newlines and tabs
+// become spaces, other control bytes '?'.
+func OneLine(s string) string {
 	return strings.Map(func(r rune) rune {
 		if r == '\n' || r == '\r' || r == '\t' {
 			return ' '
@@ -272,3 +274,5 @@ func cell(s string) string {
 		return r
 	}, s)
 }
+
+func cell(s string) string { return OneLine(s) }

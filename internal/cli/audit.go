@@ -2,6 +2,7 @@ package cli
 
 import (
 	"errors"
+	"flag"
 	"fmt"
 	"net/http"
 	"os"
@@ -37,12 +38,9 @@ func runAudit(e *env, args []string) error {
 	tf.register(fs)
 	trust.register(fs)
 	rf.register(fs)
-	src := fs.String("source", DefaultSource, "release tree: an http(s) `URL` or a local DIR laid out like python.org/ftp/python/")
-	api := fs.String("api", "", "python.org downloads API release_file listing (`URL` or FILE) for SHA-256 values and claimed signature files")
+	var tr treeFlags
+	tr.register(fs, true)
 	digestOnly := fs.Bool("digest-only", false, "do not download artifacts: check Sigstore against API/SBOM SHA-256 values, PGP not checked")
-	jobs := fs.Int("jobs", 4, "how many artifacts to audit at once (`N`, 1 to 64)")
-	cache := fs.String("cache", "", "keep downloaded files in `DIR` (atomic writes; HTTP sources only)")
-	timeout := fs.Duration("timeout", 30*time.Second, "HTTP `DURATION` to wait for an answer, and for each chunk of a download")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -58,41 +56,12 @@ func runAudit(e *env, args []string) error {
 			return versionErr(err)
 		}
 	}
-	if *jobs < 1 || *jobs > 64 {
-		return usageErr("use --jobs between 1 and 64", "--jobs %d out of range", *jobs)
-	}
-	if *timeout <= 0 {
-		return usageErr("use e.g. --timeout 30s", "--timeout must be positive")
-	}
 	if err := rf.check(); err != nil {
 		return err
 	}
-	if err := trust.check(); err != nil {
-		return err
-	}
-	tl, err := tf.load()
+	t, err := tr.tree(e, &tf, &trust, *digestOnly)
 	if err != nil {
 		return err
-	}
-	s, client, err := openSource(*src, *timeout, *cache)
-	if err != nil {
-		return err
-	}
-	keyring, verifier, err := trust.loaders()
-	if err != nil {
-		return err
-	}
-	t := &audit.Tree{
-		Auditor: &audit.Auditor{Timeline: tl, Options: tf.options(), Keyring: keyring, Sigstore: verifier, DigestOnly: *digestOnly},
-		Source:  s,
-		Jobs:    *jobs,
-	}
-	if *api != "" {
-		a, err := loadAPI(e, *api, client)
-		if err != nil {
-			return err
-		}
-		t.API = a
 	}
 	if e.stderrIsTerminal {
 		t.Progress = func(done, total int) {
@@ -111,6 +80,61 @@ func runAudit(e *env, args []string) error {
 		return opErr("", "audit interrupted: %v", err)
 	}
 	return rf.emit(e.stdout, rep)
+}
+
+// treeFlags select a release tree and how it is read (audit, checksums).
+type treeFlags struct {
+	src, api, cache string
+	jobs            int
+	timeout         time.Duration
+}
+
+func (t *treeFlags) register(fs *flag.FlagSet, cache bool) {
+	fs.StringVar(&t.src, "source", DefaultSource, "release tree: an http(s) `URL` or a local DIR laid out like python.org/ftp/python/")
+	fs.StringVar(&t.api, "api", "", "python.org downloads API release_file listing (`URL` or FILE) for SHA-256 values and claimed signature files")
+	fs.IntVar(&t.jobs, "jobs", 4, "how many artifacts to check at once (`N`, 1 to 64)")
+	fs.DurationVar(&t.timeout, "timeout", 30*time.Second, "HTTP `DURATION` to wait for an answer, and for each chunk of a download")
+	if cache {
+		fs.StringVar(&t.cache, "cache", "", "keep downloaded files in `DIR` (atomic writes; HTTP sources only)")
+	}
+}
+
+// tree checks the flags and builds the audit over the selected source.
+func (t *treeFlags) tree(e *env, tf *timelineFlags, trust *trustFlags, digestOnly bool) (*audit.Tree, error) {
+	if t.jobs < 1 || t.jobs > 64 {
+		return nil, usageErr("use --jobs between 1 and 64", "--jobs %d out of range", t.jobs)
+	}
+	if t.timeout <= 0 {
+		return nil, usageErr("use e.g. --timeout 30s", "--timeout must be positive")
+	}
+	if err := trust.check(); err != nil {
+		return nil, err
+	}
+	tl, err := tf.load()
+	if err != nil {
+		return nil, err
+	}
+	s, client, err := openSource(t.src, t.timeout, t.cache)
+	if err != nil {
+		return nil, err
+	}
+	keyring, verifier, err := trust.loaders()
+	if err != nil {
+		return nil, err
+	}
+	tree := &audit.Tree{
+		Auditor: &audit.Auditor{Timeline: tl, Options: tf.options(), Keyring: keyring, Sigstore: verifier, DigestOnly: digestOnly},
+		Source:  s,
+		Jobs:    t.jobs,
+	}
+	if t.api != "" {
+		a, err := loadAPI(e, t.api, client)
+		if err != nil {
+			return nil, err
+		}
+		tree.API = a
+	}
+	return tree, nil
 }
 
 func openSource(src string, timeout time.Duration, cache string) (source.Source, *http.Client, error) {

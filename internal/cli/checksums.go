@@ -2,7 +2,6 @@ package cli
 
 import (
 	"fmt"
-	"time"
 
 	"github.com/sigaudit/sigaudit/audit"
 	"github.com/sigaudit/sigaudit/report"
@@ -30,15 +29,13 @@ func runChecksums(e *env, args []string) error {
 	var trust trustFlags
 	tf.register(fs)
 	trust.register(fs)
-	src := fs.String("source", DefaultSource, "release tree: an http(s) `URL` or a local DIR laid out like python.org/ftp/python/")
-	api := fs.String("api", "", "python.org downloads API release_file listing (`URL` or FILE)")
+	var tr treeFlags
+	tr.register(fs, false)
 	format := fs.String("format", "sha256sum", "output `format`: sha256sum or json")
 	var artifacts multiFlag
 	fs.Var(&artifacts, "artifact", "only this artifact `NAME` (repeatable)")
 	kind := fs.String("kind", "", "only artifacts of this `KIND`: source, windows, macos, android, docs")
 	allowUnsigned := fs.Bool("allow-unsigned-api", false, "for artifacts without Sigstore, print the API's SHA-256 marked unproven")
-	jobs := fs.Int("jobs", 4, "how many artifacts to check at once (`N`, 1 to 64)")
-	timeout := fs.Duration("timeout", 30*time.Second, "HTTP `DURATION` to wait for an answer")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -54,39 +51,14 @@ func runChecksums(e *env, args []string) error {
 	default:
 		return usageErr("use --kind source|windows|macos|android|docs", "unknown --kind %q", *kind)
 	}
-	if *jobs < 1 || *jobs > 64 {
-		return usageErr("use --jobs between 1 and 64", "--jobs %d out of range", *jobs)
-	}
-	if err := trust.check(); err != nil {
-		return err
-	}
-	tl, err := tf.load()
+	t, err := tr.tree(e, &tf, &trust, true)
 	if err != nil {
 		return err
-	}
-	s, client, err := openSource(*src, *timeout, "")
-	if err != nil {
-		return err
-	}
-	keyring, verifier, err := trust.loaders()
-	if err != nil {
-		return err
-	}
-	t := &audit.Tree{
-		Auditor: &audit.Auditor{Timeline: tl, Options: tf.options(), Keyring: keyring, Sigstore: verifier, DigestOnly: true},
-		Source:  s, Jobs: *jobs,
 	}
 	apiDigests := map[string]string{}
-	if *api != "" {
-		a, err := loadAPI(e, *api, client)
-		if err != nil {
-			return err
-		}
-		t.API = a
-		for n, f := range a {
-			if f.SHA256 != "" {
-				apiDigests[n] = f.SHA256
-			}
+	for n, f := range t.API {
+		if f.SHA256 != "" {
+			apiDigests[n] = f.SHA256
 		}
 	}
 	dirs, only, err := t.Select(e.ctx, pos)

@@ -12,6 +12,8 @@ import (
 	"os"
 	"sort"
 	"strings"
+
+	"github.com/sigaudit/sigaudit/report"
 )
 
 // Exit codes. Every subcommand uses the same ones.
@@ -145,19 +147,8 @@ func exitCode(stderr io.Writer, err error) int {
 	return ce.Code
 }
 
-// oneLine keeps an error on one terminal line and strips control bytes that
-// hostile file names or server answers could carry.
-func oneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
-}
+// oneLine keeps an error on one terminal line (see report.OneLine).
+func oneLine(s string) string { return report.OneLine(s) }
 
 // flagSet makes a FlagSet whose --help prints the command's usage to stdout.
 func flagSet(e *env, name, usage string) *flag.FlagSet {
