@@ -95,8 +95,8 @@ func (r *Report) Worst() string {
 	return worst
 }
 
-// Fails reports whether any finding is at or above the threshold severity
-// (gap < mismatch? no: each is chosen explicitly, see FailOn).
+// Fails reports whether any finding has one of the severities in failOn
+// (the command line turns --fail-on into that set).
 func (r *Report) Fails(failOn map[string]bool) bool {
 	for _, a := range r.Artifacts {
 		for _, f := range a.Findings {
