@@ -215,7 +215,6 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 	if bundle != nil || legacy != nil {
 		go a.Sigstore() // warm the memoized loader
 	}
-	artifactRead := false
 	if f.Artifact != nil && !a.DigestOnly {
 		rc, err := f.Artifact()
 		switch {
@@ -234,7 +233,6 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 			} else {
 				r.SHA256 = hex.EncodeToString(h.Sum(nil))
 				digests["artifact"] = r.SHA256
-				artifactRead = true
 			}
 		case notFound(err):
 			if len(f.Digests) == 0 {
@@ -287,7 +285,7 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 
 	// Sigstore verdict.
 	if bundle != nil || legacy != nil {
-		a.sigstoreResult(r, f, ex, bundle, legacy, digests, artifactRead)
+		a.sigstoreResult(r, f, ex, bundle, legacy, digests)
 		if !agree && r.Sigstore.Status == string(sigstore.Verified) {
 			r.Sigstore.Status = string(sigstore.DigestMismatch)
 			r.Sigstore.Reason = "the bundle verifies, but the SHA-256 values of this artifact disagree (see findings)"
@@ -390,16 +388,16 @@ func (a *Auditor) crossCheck(r *result, digests map[string]string, inspect sigst
 
 // independentDigest is the SHA-256 Sigstore is checked against: the
 // artifact's own, else one from a source other than the bundle.
-func independentDigest(digests map[string]string) (string, string) {
+func independentDigest(digests map[string]string) string {
 	for _, src := range []string{"artifact", "sha256 flag", "api", "sbom"} {
 		if d, ok := digests[src]; ok {
-			return d, src
+			return d
 		}
 	}
-	return "", ""
+	return ""
 }
 
-func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b *sigstore.Bundle, l *sigstore.Legacy, digests map[string]string, artifactRead bool) {
+func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b *sigstore.Bundle, l *sigstore.Legacy, digests map[string]string) {
 	v, err := a.Sigstore()
 	if err != nil {
 		r.Sigstore.Status, r.Sigstore.Reason = string(sigstore.Untrusted), "cannot load trust root: "+err.Error()
@@ -407,7 +405,7 @@ func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b 
 		return
 	}
 	exp := sigstore.Expect{Identities: []sigstore.Identity{{SAN: ex.Identity, Issuer: ex.Issuer}}}
-	d, src := independentDigest(digests)
+	d := independentDigest(digests)
 	var verdict sigstore.Verdict
 	if d == "" {
 		// Nothing independent to check against: verify the bundle over the
@@ -432,7 +430,6 @@ func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b 
 	} else {
 		verdict = v.VerifyLegacy(l, art, exp)
 	}
-	_ = src
 	r.Sigstore.Status = string(verdict.Status)
 	r.Sigstore.Identity, r.Sigstore.Issuer, r.Sigstore.MediaType = verdict.Identity, verdict.Issuer, verdict.MediaType
 	r.Sigstore.Reason, r.Sigstore.TimeProof, r.Sigstore.LogIndex = verdict.Reason, verdict.TimeProof, verdict.LogIndex
