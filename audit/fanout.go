@@ -6,7 +6,7 @@ import (
 )
 
 // chunkSize is what one read takes from an artifact.
-const chunkSize = 1 << 20
+const chunkSize = 256 << 10
 
 // fanOut reads r once and writes every chunk to each writer, each writer in
 // its own goroutine, while the next chunk is read: the hashes that the
