@@ -410,13 +410,13 @@ func (d *Data) validate(name string, root *yaml.Node, partial bool) error {
 		}
 	}
 	if !partial {
-		return d.checkRefs(name, func(msg string, path ...any) error { return fail(msg, path...) })
+		return d.checkRefs(fail)
 	}
 	return nil
 }
 
 // checkRefs checks that every manager a line names exists.
-func (d *Data) checkRefs(name string, fail func(string, ...any) error) error {
+func (d *Data) checkRefs(fail func(string, ...any) error) error {
 	ids := map[string]bool{}
 	for _, m := range d.Managers {
 		ids[m.ID] = true
@@ -436,6 +436,5 @@ func (d *Data) checkRefs(name string, fail func(string, ...any) error) error {
 			}
 		}
 	}
-	_ = name
 	return nil
 }

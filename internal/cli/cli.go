@@ -49,7 +49,6 @@ type env struct {
 	ctx    context.Context
 	stdout io.Writer
 	stderr io.Writer
-	getenv func(string) string
 	// stderrIsTerminal enables progress output.
 	stderrIsTerminal bool
 }
@@ -98,7 +97,7 @@ func printMainUsage(w io.Writer) {
 // Main runs sigaudit with args (without the program name) and returns the
 // exit code.
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, getenv: os.Getenv, stderrIsTerminal: isTerminal(stderr)}
+	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, stderrIsTerminal: isTerminal(stderr)}
 	restore := quietLibraries()
 	err := dispatch(e, args)
 	restore()
