@@ -35,7 +35,7 @@ func ParseVersionsFile(b []byte, name string) ([]string, error) {
 		for k := range obj {
 			keys = append(keys, k)
 		}
-		sort.Slice(keys, func(i, j int) bool { return CompareLines(keys[i], keys[j]) < 0 })
+		sort.Strings(keys) // deterministic errors; entries are ordered by version below
 		for _, k := range keys {
 			var entry struct {
 				Version string `json:"version"`
@@ -90,5 +90,36 @@ func ParseVersionsFile(b []byte, name string) ([]string, error) {
 	if len(out) == 0 {
 		return nil, fmt.Errorf("%s: names no line or version", name)
 	}
+	if trimmed[0] == '{' {
+		// An object has no order of its own: release order, a line before
+		// its versions.
+		sort.SliceStable(out, func(i, j int) bool { return compareEntries(out[i], out[j]) < 0 })
+	}
 	return out, nil
+}
+
+// compareEntries orders validated lines and versions: "3.13" < "3.13.0a1" <
+// "3.13.5" < "3.14".
+func compareEntries(a, b string) int {
+	va, la := entryVersion(a)
+	vb, lb := entryVersion(b)
+	if c := va.Compare(vb); c != 0 {
+		return c
+	}
+	switch {
+	case la && !lb:
+		return -1
+	case lb && !la:
+		return 1
+	}
+	return 0
+}
+
+func entryVersion(s string) (Version, bool) {
+	if IsLine(s) {
+		maj, min, _ := ParseLine(s)
+		return Version{Major: maj, Minor: min, Pre: "a"}, true
+	}
+	v, _ := ParseVersion(s)
+	return v, false
 }
