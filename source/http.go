@@ -10,7 +10,6 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
-	"regexp"
 	"strings"
 	"sync"
 	"time"
@@ -182,7 +181,7 @@ func (b *idleBody) Close() error {
 	return b.rc.Close()
 }
 
-var hrefRE = regexp.MustCompile(`(?i)<a\s[^>]*href\s*=\s*["']([^"'<>]*)["']`)
+var hrefRE = lazyRE(`(?i)<a\s[^>]*href\s*=\s*["']([^"'<>]*)["']`)
 
 // listing fetches a directory page and returns the link targets that are
 // direct children of dir (same scheme and host, no "..", no query).
@@ -201,7 +200,7 @@ func (h *HTTP) listing(ctx context.Context, dir *url.URL) ([]string, error) {
 	}
 	seen := map[string]bool{}
 	var out []string
-	for _, m := range hrefRE.FindAllSubmatch(b, -1) {
+	for _, m := range hrefRE().FindAllSubmatch(b, -1) {
 		ref, err := url.Parse(string(m[1]))
 		if err != nil || ref.RawQuery != "" {
 			continue

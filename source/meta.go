@@ -8,7 +8,6 @@ import (
 	"io"
 	"net/http"
 	"path"
-	"regexp"
 	"strings"
 )
 
@@ -18,12 +17,12 @@ const (
 	MaxAPISize  = 64 << 20
 )
 
-var hexRE = regexp.MustCompile(`^[0-9a-f]{64}$`)
+var hexRE = lazyRE(`^[0-9a-f]{64}$`)
 
 // NormalizeSHA256 lower-cases a hex SHA-256 and checks its shape.
 func NormalizeSHA256(s string) (string, bool) {
 	s = strings.ToLower(strings.TrimSpace(s))
-	return s, hexRE.MatchString(s)
+	return s, hexRE().MatchString(s)
 }
 
 // SBOMDigest finds the SHA-256 an SPDX 2 JSON SBOM gives for the file

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"regexp"
 	"strings"
+	"sync"
 
 	"github.com/sigaudit/sigaudit/timeline"
 )
@@ -45,24 +46,32 @@ type Name struct {
 // names the same release.
 const ver = `([0-9]+\.[0-9]+\.[0-9]+(?:(?:a|b|rc)[0-9]+)?)(?:\.?post[0-9]+)?`
 
+// namePatterns are compiled on first use, one by one: a command that
+// names one source tarball compiles one pattern, not all of them.
 var namePatterns = []struct {
-	re   *regexp.Regexp
+	re   func() *regexp.Regexp
 	kind string
 }{
-	{regexp.MustCompile(`^Python-` + ver + `\.(?:tgz|tar\.xz|tar\.bz2)$`), KindSource},
-	{regexp.MustCompile(`^python-` + ver + `(?:-(?:amd64|arm64))?(?:-webinstall)?\.exe$`), KindWindows},
-	{regexp.MustCompile(`^python-` + ver + `(?:\.amd64)?\.msi$`), KindWindows},
-	{regexp.MustCompile(`^python-` + ver + `(?:\.amd64|-amd64|-arm64)?-pdb\.zip$`), KindWindows},
-	{regexp.MustCompile(`^python-` + ver + `-embed-(?:amd64|win32|arm64)\.zip$`), KindWindows},
-	{regexp.MustCompile(`^python-` + ver + `(?:-(?:amd64|arm64|win32))?\.nupkg$`), KindWindows},
-	{regexp.MustCompile(`^windows-` + ver + `\.json$`), KindWindows},
-	{regexp.MustCompile(`^python-` + ver + `-macos(?:x)?[0-9][0-9.]*\.(?:pkg|dmg)$`), KindMacOS},
-	{regexp.MustCompile(`^python-` + ver + `-macosx?\.dmg$`), KindMacOS},
-	{regexp.MustCompile(`^python-` + ver + `-(?:x86_64|aarch64|arm64|i686)-linux-android\.tar\.gz$`), KindAndroid},
-	{regexp.MustCompile(`^python-` + ver + `-docs-(?:html|pdf-a4|pdf-letter|text|texinfo)\.(?:tar\.bz2|zip)$`), KindDocs},
+	{lazyRE(`^Python-` + ver + `\.(?:tgz|tar\.xz|tar\.bz2)$`), KindSource},
+	{lazyRE(`^python-` + ver + `(?:-(?:amd64|arm64))?(?:-webinstall)?\.exe$`), KindWindows},
+	{lazyRE(`^python-` + ver + `(?:\.amd64)?\.msi$`), KindWindows},
+	{lazyRE(`^python-` + ver + `(?:\.amd64|-amd64|-arm64)?-pdb\.zip$`), KindWindows},
+	{lazyRE(`^python-` + ver + `-embed-(?:amd64|win32|arm64)\.zip$`), KindWindows},
+	{lazyRE(`^python-` + ver + `(?:-(?:amd64|arm64|win32))?\.nupkg$`), KindWindows},
+	{lazyRE(`^windows-` + ver + `\.json$`), KindWindows},
+	{lazyRE(`^python-` + ver + `-macos(?:x)?[0-9][0-9.]*\.(?:pkg|dmg)$`), KindMacOS},
+	{lazyRE(`^python-` + ver + `-macosx?\.dmg$`), KindMacOS},
+	{lazyRE(`^python-` + ver + `-(?:x86_64|aarch64|arm64|i686)-linux-android\.tar\.gz$`), KindAndroid},
+	{lazyRE(`^python-` + ver + `-docs-(?:html|pdf-a4|pdf-letter|text|texinfo)\.(?:tar\.bz2|zip)$`), KindDocs},
 }
 
-var chmRE = regexp.MustCompile(`^[Pp]ython([0-9]+)((?:a|b|rc)[0-9]+)?\.chm$`)
+var chmRE = lazyRE(`^[Pp]ython([0-9]+)((?:a|b|rc)[0-9]+)?\.chm$`)
+
+// lazyRE compiles expr on first use. sigaudit starts often (once per
+// artifact in a Dockerfile), so package initialization compiles nothing.
+func lazyRE(expr string) func() *regexp.Regexp {
+	return sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(expr) })
+}
 
 // ParseName maps a python.org file name to a version and kind. dirVersion
 // is the release directory the file sits in ("" if unknown); it resolves
@@ -72,14 +81,14 @@ func ParseName(name, dirVersion string) Name {
 		return Name{Kind: KindUnknown}
 	}
 	for _, p := range namePatterns {
-		if m := p.re.FindStringSubmatch(name); m != nil {
+		if m := p.re().FindStringSubmatch(name); m != nil {
 			if _, err := timeline.ParseVersion(m[1]); err != nil {
 				break
 			}
 			return Name{Version: m[1], Kind: p.kind, Known: true}
 		}
 	}
-	if m := chmRE.FindStringSubmatch(name); m != nil && dirVersion != "" {
+	if m := chmRE().FindStringSubmatch(name); m != nil && dirVersion != "" {
 		if v, err := timeline.ParseVersion(dirVersion); err == nil {
 			base := fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch)
 			if m[1] == strings.ReplaceAll(base, ".", "") {

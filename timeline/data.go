@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"gopkg.in/yaml.v3"
@@ -31,11 +32,11 @@ type Date struct {
 	Day   int // 0 when only the month is known
 }
 
-var dateRE = regexp.MustCompile(`^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$`)
+var dateRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^([0-9]{4})-([0-9]{2})(?:-([0-9]{2}))?$`) })
 
 // ParseDate parses "YYYY-MM-DD" or "YYYY-MM".
 func ParseDate(s string) (Date, error) {
-	m := dateRE.FindStringSubmatch(s)
+	m := dateRE().FindStringSubmatch(s)
 	if m == nil {
 		return Date{}, fmt.Errorf("bad date %q: want YYYY-MM-DD or YYYY-MM", s)
 	}
@@ -183,7 +184,7 @@ const maxDataSize = 1 << 20
 // Kinds of artifact the rules know about.
 var knownKinds = map[string]bool{"source": true, "windows": true, "macos": true, "android": true, "docs": true}
 
-var fingerprintRE = regexp.MustCompile(`^[0-9A-F]{40}$`)
+var fingerprintRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-F]{40}$`) })
 
 // ParseData reads and validates a release-line file (JSON or YAML). name is
 // used in error messages. Partial files (policy overrides) are accepted when
@@ -257,7 +258,7 @@ func fieldAtLine(n *yaml.Node, line int, path string) string {
 	return ""
 }
 
-var yamlLineRE = regexp.MustCompile(`line ([0-9]+): (.*)`)
+var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line ([0-9]+): (.*)`) })
 
 func yamlError(name string, err error) *ValidationError {
 	msg := err.Error()
@@ -265,7 +266,7 @@ func yamlError(name string, err error) *ValidationError {
 	msg = strings.TrimPrefix(msg, "unmarshal errors:\n")
 	first := strings.TrimSpace(strings.SplitN(msg, "\n", 2)[0])
 	ve := &ValidationError{File: name, Msg: first}
-	if m := yamlLineRE.FindStringSubmatch(first); m != nil {
+	if m := yamlLineRE().FindStringSubmatch(first); m != nil {
 		ve.Line, _ = strconv.Atoi(m[1])
 		ve.Msg = m[2]
 		if f := regexp.MustCompile(`field (\S+) not found`).FindStringSubmatch(m[2]); f != nil {
@@ -349,7 +350,7 @@ func (d *Data) validate(name string, root *yaml.Node, partial bool) error {
 			return fail("missing name", "managers", i, "name")
 		}
 		for j, fp := range m.PGP {
-			if !fingerprintRE.MatchString(fp) {
+			if !fingerprintRE().MatchString(fp) {
 				return fail(fmt.Sprintf("bad fingerprint %q: want 40 upper-case hex digits", fp), "managers", i, "pgp", j)
 			}
 		}
