@@ -351,6 +351,29 @@ func NewCheck(s *Signature) *Check {
 	return c
 }
 
+// PlainHash returns the hash algorithm of s when the hash it signs starts
+// from the artifact's bytes alone (a binary signature of version 4 or 5: no
+// salt), so that a hash of the artifact computed elsewhere can finish the
+// check (NewCheckFrom). ok is false otherwise.
+func (s *Signature) PlainHash() (alg crypto.Hash, ok bool) {
+	p := s.packet
+	if p.Version == 6 || p.SigType != packet.SigTypeBinary || !p.Hash.Available() {
+		return 0, false
+	}
+	return p.Hash, true
+}
+
+// NewCheckFrom starts checking s from h, a hash with algorithm alg that has
+// already consumed the whole artifact and nothing else. It returns false,
+// and no check, unless alg is s's PlainHash and h is of that size.
+func NewCheckFrom(s *Signature, alg crypto.Hash, h hash.Hash) (*Check, bool) {
+	want, ok := s.PlainHash()
+	if !ok || alg != want || h == nil || h.Size() != alg.Size() {
+		return nil, false
+	}
+	return &Check{sig: s, h: h}, true
+}
+
 // Write feeds artifact bytes to the check.
 func (c *Check) Write(p []byte) (int, error) {
 	if c.h != nil {

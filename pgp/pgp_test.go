@@ -434,3 +434,51 @@ func BenchmarkDefaultKeyring(b *testing.B) {
 		}
 	}
 }
+
+// A hash of the artifact computed elsewhere finishes a check only for the
+// signature's own algorithm; then it gives the same verdicts as NewCheck.
+func TestNewCheckFrom(t *testing.T) {
+	e := newEntity(t, packet.PubKeyAlgoEdDSA, 0)
+	k := keyringOf(t, e)
+	data := bytes.Repeat([]byte("artifact"), 5000)
+	for _, alg := range []crypto.Hash{crypto.SHA256, crypto.SHA512, crypto.SHA384} {
+		s, err := ReadSignature(bytes.NewReader(sign(t, e, data, alg, t0.Add(time.Hour), true)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, ok := s.PlainHash(); !ok || got != alg {
+			t.Fatalf("%v: PlainHash = %v, %v", alg, got, ok)
+		}
+		for _, other := range []crypto.Hash{crypto.SHA256, crypto.SHA512, crypto.SHA384} {
+			if other == alg {
+				continue
+			}
+			h := other.New()
+			h.Write(data)
+			if _, ok := NewCheckFrom(s, other, h); ok {
+				t.Errorf("%v signature finished with %v", alg, other)
+			}
+			if _, ok := NewCheckFrom(s, alg, h); ok && h.Size() != alg.Size() {
+				t.Errorf("%v signature finished with a %d-byte hash", alg, h.Size())
+			}
+		}
+		if _, ok := NewCheckFrom(s, alg, nil); ok {
+			t.Errorf("%v: finished with no hash", alg)
+		}
+		h := alg.New()
+		h.Write(data)
+		c, ok := NewCheckFrom(s, alg, h)
+		if !ok {
+			t.Fatalf("%v: refused its own algorithm", alg)
+		}
+		if v := c.Verdict(k, []string{fpr(e)}); v.Status != Verified {
+			t.Errorf("%v: %+v", alg, v)
+		}
+		h = alg.New()
+		h.Write(data[1:])
+		c, _ = NewCheckFrom(s, alg, h)
+		if v := c.Verdict(k, []string{fpr(e)}); v.Status != Invalid {
+			t.Errorf("%v over other bytes: %+v", alg, v)
+		}
+	}
+}
