@@ -15,6 +15,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigaudit/sigaudit/internal/fanout"
 	"github.com/sigaudit/sigaudit/pgp"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/sigstore"
@@ -225,7 +226,7 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 				pgpCheck = pgp.NewCheck(sig)
 				ws = append(ws, pgpCheck)
 			}
-			_, err = fanOut(ctx, rc, ws...)
+			_, err = fanout.Copy(ctx, rc, ws...)
 			rc.Close()
 			if err != nil {
 				r.add(report.Mismatch, report.CodeSourceError, "reading %s failed: %v", f.Name, err)
@@ -469,28 +470,4 @@ func hasCode(r *result, code string) bool {
 		}
 	}
 	return false
-}
-
-// copyCtx copies until EOF or until ctx is done.
-func copyCtx(ctx context.Context, w io.Writer, r io.Reader) (int64, error) {
-	buf := make([]byte, 1<<20)
-	var n int64
-	for {
-		if err := ctx.Err(); err != nil {
-			return n, err
-		}
-		k, err := r.Read(buf)
-		if k > 0 {
-			if _, werr := w.Write(buf[:k]); werr != nil {
-				return n, werr
-			}
-			n += int64(k)
-		}
-		if err == io.EOF {
-			return n, nil
-		}
-		if err != nil {
-			return n, err
-		}
-	}
 }
