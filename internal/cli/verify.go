@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 
 	"github.com/sigaudit/sigaudit/audit"
+	"github.com/sigaudit/sigaudit/internal/prehash"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/source"
 	"github.com/sigaudit/sigaudit/timeline"
@@ -112,6 +113,14 @@ func localFiles(path, asc, bundle, digest string) (audit.Files, error) {
 	}
 	if statErr == nil && digest == "" {
 		f.Artifact = func() (io.ReadCloser, error) { return os.Open(path) }
+		f.Hashed = func() *audit.Hashed {
+			// A pass started during initialization (internal/prehash), used
+			// only if it read the file that path names now.
+			if r := prehash.Take(path); r.SameFile(st) {
+				return &audit.Hashed{Size: r.Size, Hashes: r.Hashes}
+			}
+			return nil
+		}
 	}
 	f.Sibling = func(suffix string, limit int64) ([]byte, error) {
 		p := path + suffix
