@@ -249,6 +249,10 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 	if bundle != nil || legacy != nil {
 		go a.Sigstore() // warm the memoized loader
 	}
+	var spec *speculation
+	if bundle != nil && f.Artifact != nil && !a.DigestOnly {
+		spec = a.speculate(bundle, ex)
+	}
 	var pre *Hashed
 	if f.Artifact != nil && !a.DigestOnly && f.Hashed != nil {
 		pre = f.Hashed()
@@ -327,7 +331,7 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 
 	// Sigstore verdict.
 	if bundle != nil || legacy != nil {
-		a.sigstoreResult(r, f, ex, bundle, legacy, digests)
+		a.sigstoreResult(r, f, ex, bundle, legacy, digests, spec)
 		if !agree && r.Sigstore.Status == string(sigstore.Verified) {
 			r.Sigstore.Status = string(sigstore.DigestMismatch)
 			r.Sigstore.Reason = "the bundle verifies, but the SHA-256 values of this artifact disagree (see findings)"
@@ -439,14 +443,68 @@ func independentDigest(digests map[string]string) string {
 	return ""
 }
 
-func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b *sigstore.Bundle, l *sigstore.Legacy, digests map[string]string) {
+// speculation is a bundle's verification over the digest it names, run
+// while the artifact is hashed.
+type speculation struct {
+	digest string // hex, as Inspect gives it
+	done   chan sigstore.Verdict
+	ok     bool // set once done is drained: the verdict was computed
+	v      sigstore.Verdict
+}
+
+// speculate starts verifying b over the SHA-256 it claims to sign, so that
+// the work overlaps hashing the artifact. Its verdict is used only when
+// the digest Sigstore is finally checked against is that same value: it is
+// then VerifyBundle's verdict for the very same arguments. Otherwise it is
+// discarded and the bundle is verified again (a different digest is a
+// digest-mismatch before any signature is checked).
+func (a *Auditor) speculate(b *sigstore.Bundle, ex timeline.Expectation) *speculation {
+	claimed, ok := b.SignsDigest()
+	if !ok {
+		return nil
+	}
+	raw, err := hex.DecodeString(claimed)
+	if err != nil || len(raw) != sha256.Size {
+		return nil
+	}
+	s := &speculation{digest: claimed, done: make(chan sigstore.Verdict, 1)}
+	go func() {
+		defer close(s.done)
+		v, err := a.Sigstore()
+		if err != nil {
+			return // sigstoreResult reports the same memoized error
+		}
+		s.done <- v.VerifyBundle(b, sigstore.Artifact{SHA256: raw}, expectOf(ex))
+	}()
+	return s
+}
+
+// wait drains the speculation: its verdict, if one was computed. It always
+// waits, so that no verification of the bundle is left running.
+func (s *speculation) wait() (sigstore.Verdict, bool) {
+	if s == nil {
+		return sigstore.Verdict{}, false
+	}
+	if s.done != nil {
+		s.v, s.ok = <-s.done
+		s.done = nil
+	}
+	return s.v, s.ok
+}
+
+func expectOf(ex timeline.Expectation) sigstore.Expect {
+	return sigstore.Expect{Identities: []sigstore.Identity{{SAN: ex.Identity, Issuer: ex.Issuer}}}
+}
+
+func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b *sigstore.Bundle, l *sigstore.Legacy, digests map[string]string, spec *speculation) {
+	specV, specOK := spec.wait()
 	v, err := a.Sigstore()
 	if err != nil {
 		r.Sigstore.Status, r.Sigstore.Reason = string(sigstore.Untrusted), "cannot load trust root: "+err.Error()
 		r.add(report.Mismatch, report.CodeSigstoreUntrusted, "%s", r.Sigstore.Reason)
 		return
 	}
-	exp := sigstore.Expect{Identities: []sigstore.Identity{{SAN: ex.Identity, Issuer: ex.Issuer}}}
+	exp := expectOf(ex)
 	d := independentDigest(digests)
 	var verdict sigstore.Verdict
 	if d == "" {
@@ -467,9 +525,12 @@ func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b 
 	}
 	raw, _ := hex.DecodeString(d)
 	art := sigstore.Artifact{SHA256: raw}
-	if b != nil {
+	switch {
+	case b != nil && specOK && d == spec.digest:
+		verdict = specV // VerifyBundle(b, art, exp), computed early
+	case b != nil:
 		verdict = v.VerifyBundle(b, art, exp)
-	} else {
+	default:
 		verdict = v.VerifyLegacy(l, art, exp)
 	}
 	r.Sigstore.Status = string(verdict.Status)
