@@ -10,13 +10,13 @@
 # Also times a digest-only audit of a synthetic 3,000-artifact local mirror.
 # Writes bench/RESULTS.md.
 #
-#   bench/run.sh [RUNS]        (default 5)
+#   bench/run.sh [RUNS]        (default 11)
 #
 # Installs what it needs: gpg and GNU time from Debian, cosign with
 # 'go install' from the Go module proxy.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-RUNS=${1:-5}
+RUNS=${1:-11}
 REALDATA=${REALDATA:-../shared/realdata}
 TARBALL=$REALDATA/artifacts/Python-3.13.5.tar.xz
 COSIGN_VERSION=${COSIGN_VERSION:-latest}
@@ -32,7 +32,7 @@ if ! need cosign; then
   GOFLAGS= go install "github.com/sigstore/cosign/v2/cmd/cosign@${COSIGN_VERSION}"
 fi
 
-go build -trimpath -ldflags='-s -w' -o "$work/sigaudit" ./cmd/sigaudit
+CGO_ENABLED=0 go build -trimpath -ldflags='-s -w' -o "$work/sigaudit" ./cmd/sigaudit
 SIGAUDIT=$work/sigaudit
 
 # Real tarball and its signatures.
@@ -58,37 +58,55 @@ managers: [{id: bench, name: Bench RM, pgp: [$FPR]}]
 lines: [{line: "3.99", manager: bench, identity: bench@example.org, issuer: https://accounts.google.com, first_stable: "2020-01-01", end_of_life: "2099-01"}]
 YAML
 
-# measure NAME CMD...: RUNS runs, prints "median_seconds peak_rss_kb".
-measure() {
-  local name=$1; shift
-  local times=() rss=0
-  "$@" >/dev/null 2>&1 || { echo "benchmark command failed: $*" >&2; exit 1; }  # warm-up
-  for _ in $(seq "$RUNS"); do
-    /usr/bin/time -f '%e %M' -o "$work/t" "$@" >/dev/null 2>&1
-    read -r t m < "$work/t"
-    times+=("$t")
-    (( m > rss )) && rss=$m
-  done
-  local med
-  med=$(printf '%s\n' "${times[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}')
-  echo "$med $rss"
+# once CMD...: one run; prints "wall_seconds peak_rss_kb". Wall time is
+# taken around GNU time with bash's microsecond clock (GNU time's own %e
+# has 10 ms steps, too coarse at this scale); RSS comes from GNU time.
+once() {
+  local s e
+  s=$EPOCHREALTIME
+  /usr/bin/time -f '%M' -o "$work/t" "$@" >/dev/null 2>&1 || { echo "benchmark command failed: $*" >&2; exit 1; }
+  e=$EPOCHREALTIME
+  echo "$(awk -v s="$s" -v e="$e" 'BEGIN {printf "%.4f", e - s}') $(cat "$work/t")"
 }
-peers_real() {
-  gpg --batch --verify "$A.asc" "$A" && \
+median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+
+# bench_set PREFIX CMD_A CMD_B CMD_C: RUNS rounds, each running (a), (b),
+# (c) once in turn, so that drift on a shared machine hits all three
+# alike. Sets PREFIX_{a,b,c}_t (median seconds) and PREFIX_{a,b,c}_m (peak
+# RSS, kB). Each command is one string, split on spaces (the paths have
+# none).
+bench_set() {
+  local prefix=$1; shift
+  local names=(a b c) cmds=("$@") i k t m
+  declare -A times rss
+  # shellcheck disable=SC2086
+  for k in 0 1 2; do once ${cmds[$k]} >/dev/null; rss[$k]=0; times[$k]=""; done  # warm-up
+  for i in $(seq "$RUNS"); do
+    for k in 0 1 2; do
+      read -r t m < <(once ${cmds[$k]})
+      times[$k]+="$t "
+      (( m > rss[$k] )) && rss[$k]=$m
+    done
+  done
+  for k in 0 1 2; do
+    printf -v "${prefix}_${names[$k]}_t" '%s' "$(median ${times[$k]})"
+    printf -v "${prefix}_${names[$k]}_m" '%s' "${rss[$k]}"
+  done
+}
+real_b() { gpg --batch --verify "$A.asc" "$A" && \
   cosign verify-blob --offline --new-bundle-format --trusted-root testdata/realdata/trusted_root.json \
     --bundle "$A.sigstore" --certificate-identity thomas@python.org \
-    --certificate-oidc-issuer https://accounts.google.com "$A"
-}
-peers_gen() { gpg --batch --verify "$G.asc" "$G"; }
-export -f peers_real peers_gen
+    --certificate-oidc-issuer https://accounts.google.com "$A"; }
+gen_b() { gpg --batch --verify "$G.asc" "$G"; }
+export -f real_b gen_b
 export A G
 
-read -r a_t a_m < <(measure sigaudit "$SIGAUDIT" verify "$A")
-read -r b_t b_m < <(measure peers bash -c peers_real)
-read -r c_t c_m < <(measure sha256sum sha256sum "$A")
-read -r ga_t ga_m < <(measure sigaudit "$SIGAUDIT" verify --policy "$work/policy.yaml" --keyring "$work/bench-key.asc" "$G")
-read -r gb_t gb_m < <(measure gpg bash -c peers_gen)
-read -r gc_t gc_m < <(measure sha256sum sha256sum "$G")
+# (a) and (c) run directly; (b) is two programs chained by a shell, as in
+# a Dockerfile's RUN.
+bench_set r "$SIGAUDIT verify $A" "bash -c real_b" "sha256sum $A"
+bench_set g "$SIGAUDIT verify --policy $work/policy.yaml --keyring $work/bench-key.asc $G" "bash -c gen_b" "sha256sum $G"
+a_t=$r_a_t b_t=$r_b_t c_t=$r_c_t a_m=$r_a_m b_m=$r_b_m c_m=$r_c_m
+ga_t=$g_a_t gb_t=$g_b_t gc_t=$g_c_t ga_m=$g_a_m gb_m=$g_b_m gc_m=$g_c_m
 
 # Digest-only audit of a synthetic 3,000-artifact mirror (real bundles).
 go test ./internal/cli -run '^$' -bench 'AuditDigestOnly3000' -benchtime 3x > "$work/audit.txt"
