@@ -244,7 +244,13 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 	// keyring and trust root load.
 	var pgpCheck *pgp.Check
 	if sig != nil {
-		go a.Keyring() // warm the memoized loader; errors come below
+		// Load the keyring and check the signing key's validity at signing
+		// time while the artifact is hashed; errors come below.
+		go func() {
+			if k, err := a.Keyring(); err == nil {
+				k.Warm(sig)
+			}
+		}()
 	}
 	if bundle != nil || legacy != nil {
 		go a.Sigstore() // warm the memoized loader

@@ -15,6 +15,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp/armor"
@@ -202,6 +203,46 @@ func hashName(h crypto.Hash) string {
 // Keyring holds the public keys sigaudit trusts to name signers.
 type Keyring struct {
 	entities openpgp.EntityList
+
+	// validity memoizes keyValidAt, which checks self-signatures: it does
+	// not depend on the artifact, so Warm can run it while the artifact
+	// is hashed. mu also serializes every call of go-crypto's entity
+	// methods, which cache into the entity as they read it (a data race
+	// when audit --jobs verified artifacts concurrently).
+	mu       sync.Mutex
+	validity map[validityKey]string
+}
+
+type validityKey struct {
+	e   *openpgp.Entity
+	pk  *packet.PublicKey
+	sig *packet.Signature
+}
+
+// keyValid is keyValidAt, computed once per key and signature.
+func (k *Keyring) keyValid(e *openpgp.Entity, pk *packet.PublicKey, sig *packet.Signature) string {
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	key := validityKey{e, pk, sig}
+	if r, ok := k.validity[key]; ok {
+		return r
+	}
+	r := keyValidAt(e, pk, sig)
+	if k.validity == nil {
+		k.validity = map[validityKey]string{}
+	}
+	k.validity[key] = r
+	return r
+}
+
+// Warm does the part of s's verdict that does not need the artifact:
+// finding the key and checking that it could sign when s was made. A
+// caller runs it while the artifact is hashed; Verdict then only checks
+// the signature over the hash. It is safe for concurrent use.
+func (k *Keyring) Warm(s *Signature) {
+	if e, pk := k.lookup(s); e != nil {
+		k.keyValid(e, pk, s.packet)
+	}
 }
 
 //go:embed keys/*.asc
@@ -310,7 +351,9 @@ func (k *Keyring) Identify(s *Signature) Verdict {
 		v.Fingerprint = fingerprint(e.PrimaryKey.Fingerprint)
 		v.SigningKey = fingerprint(pk.Fingerprint)
 		v.KeyID = fmt.Sprintf("%016X", pk.KeyId)
+		k.mu.Lock() // go-crypto caches into the entity as it reads it
 		v.UserID = primaryUserID(e, s.packet.CreationTime)
+		k.mu.Unlock()
 	}
 	return v
 }
@@ -429,7 +472,7 @@ func (c *Check) Verdict(k *Keyring, expected []string) Verdict {
 		}
 		return v
 	}
-	if reason := keyValidAt(e, pk, s.packet); reason != "" {
+	if reason := k.keyValid(e, pk, s.packet); reason != "" {
 		v.Status = Invalid
 		v.Reason = reason
 		return v

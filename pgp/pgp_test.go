@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -480,5 +481,44 @@ func TestNewCheckFrom(t *testing.T) {
 		if v := c.Verdict(k, []string{fpr(e)}); v.Status != Invalid {
 			t.Errorf("%v over other bytes: %+v", alg, v)
 		}
+	}
+}
+
+// Warm computes, ahead of the hash, what Verdict would: the verdicts are
+// the same with and without it, also for a key that had expired when it
+// signed, and concurrent use is safe (go test -race).
+func TestWarm(t *testing.T) {
+	good := newEntity(t, packet.PubKeyAlgoEdDSA, 0)
+	expiring := newEntity(t, packet.PubKeyAlgoEdDSA, 3600)
+	k := keyringOf(t, good, expiring)
+	data := []byte("artifact")
+	for _, c := range []struct {
+		e    *openpgp.Entity
+		at   time.Time
+		want Status
+	}{
+		{good, t0.Add(time.Hour), Verified},
+		{expiring, t0.Add(2 * time.Hour), Invalid},
+	} {
+		s, err := ReadSignature(bytes.NewReader(sign(t, c.e, data, crypto.SHA512, c.at, true)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var wg sync.WaitGroup
+		for i := 0; i < 8; i++ {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				if i%2 == 0 {
+					k.Warm(s)
+				}
+				ch := NewCheck(s)
+				ch.Write(data)
+				if v := ch.Verdict(k, []string{fpr(c.e)}); v.Status != c.want {
+					t.Errorf("%s: %+v, want %s", fpr(c.e), v, c.want)
+				}
+			}()
+		}
+		wg.Wait()
 	}
 }
