@@ -69,20 +69,25 @@ once() {
   echo "$(awk -v s="$s" -v e="$e" 'BEGIN {printf "%.4f", e - s}') $(cat "$work/t")"
 }
 median() { printf '%s\n' "$@" | sort -n | awk '{a[NR]=$1} END {printf "%.3f", (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+minimum() { printf '%s\n' "$@" | sort -n | awk 'NR==1 {printf "%.3f", $1}'; }
 
 # bench_set PREFIX CMD_A CMD_B CMD_C: RUNS rounds, each running (a), (b),
-# (c) once in turn, so that drift on a shared machine hits all three
-# alike. Sets PREFIX_{a,b,c}_t (median seconds) and PREFIX_{a,b,c}_m (peak
-# RSS, kB). Each command is one string, split on spaces (the paths have
+# (c) once, in a rotating order, so that drift on a shared machine hits
+# all three alike. Sets PREFIX_{a,b,c}_t (median seconds), PREFIX_{a,b,c}_min
+# (fastest run) and PREFIX_{a,b,c}_m (peak RSS, kB). Each command is one string, split on spaces (the paths have
 # none).
 bench_set() {
   local prefix=$1; shift
-  local names=(a b c) cmds=("$@") i k t m
+  local names=(a b c) cmds=("$@") i j k t m
   declare -A times rss
   # shellcheck disable=SC2086
   for k in 0 1 2; do once ${cmds[$k]} >/dev/null; rss[$k]=0; times[$k]=""; done  # warm-up
   for i in $(seq "$RUNS"); do
-    for k in 0 1 2; do
+    # Rotate the order each round, so that no command always follows the
+    # same one (cosign's 85 MiB leave the page cache and memory reclaim
+    # busy for whatever runs next).
+    for j in 0 1 2; do
+      k=$(( (i + j) % 3 ))
       read -r t m < <(once ${cmds[$k]})
       times[$k]+="$t "
       (( m > rss[$k] )) && rss[$k]=$m
@@ -90,6 +95,7 @@ bench_set() {
   done
   for k in 0 1 2; do
     printf -v "${prefix}_${names[$k]}_t" '%s' "$(median ${times[$k]})"
+    printf -v "${prefix}_${names[$k]}_min" '%s' "$(minimum ${times[$k]})"
     printf -v "${prefix}_${names[$k]}_m" '%s' "${rss[$k]}"
   done
 }
@@ -119,12 +125,15 @@ mib() { awk -v k="$1" 'BEGIN {printf "%.1f", k/1024}'; }
   echo "# sigaudit benchmark"
   echo
   echo "Measured by \`bench/run.sh $RUNS\` on $(date -u +%Y-%m-%d), $(nproc) cores, $(go version | awk '{print $3}'),"
-  echo "$(gpg --version | head -1), cosign $(cosign version 2>/dev/null | awk '/GitVersion/ {print $2}'). Median of $RUNS runs; peak RSS from GNU time."
+  echo "$(gpg --version | head -1), cosign $(cosign version 2>/dev/null | awk '/GitVersion/ {print $2}'). $RUNS rounds of (a), (b), (c) in rotating order;"
+  echo "median wall time, with the fastest run in brackets (this is a shared VM: the medians move"
+  echo "between runs, the fastest runs much less); ratios of medians, then of fastest runs; peak RSS"
+  echo "from GNU time."
   echo
   echo "| input | (a) sigaudit verify | (b) gpg + cosign | (c) sha256sum | a/b | a/c | RSS a | RSS b | RSS c |"
   echo "|---|---|---|---|---|---|---|---|---|"
-  echo "| Python-3.13.5.tar.xz (22.9 MB), PGP + Sigstore | ${a_t} s | ${b_t} s | ${c_t} s | $(ratio "$a_t" "$b_t") | $(ratio "$a_t" "$c_t") | $(mib "$a_m") MiB | $(mib "$b_m") MiB | $(mib "$c_m") MiB |"
-  echo "| generated 1 GiB, PGP (+ SHA-256) | ${ga_t} s | ${gb_t} s (gpg) | ${gc_t} s | $(ratio "$ga_t" "$gb_t") | $(ratio "$ga_t" "$gc_t") | $(mib "$ga_m") MiB | $(mib "$gb_m") MiB | $(mib "$gc_m") MiB |"
+  echo "| Python-3.13.5.tar.xz (22.9 MB), PGP + Sigstore | ${a_t} s (${r_a_min}) | ${b_t} s (${r_b_min}) | ${c_t} s (${r_c_min}) | $(ratio "$a_t" "$b_t") ($(ratio "$r_a_min" "$r_b_min")) | $(ratio "$a_t" "$c_t") ($(ratio "$r_a_min" "$r_c_min")) | $(mib "$a_m") MiB | $(mib "$b_m") MiB | $(mib "$c_m") MiB |"
+  echo "| generated 1 GiB, PGP (+ SHA-256) | ${ga_t} s (${g_a_min}) | ${gb_t} s (${g_b_min}) (gpg) | ${gc_t} s (${g_c_min}) | $(ratio "$ga_t" "$gb_t") ($(ratio "$g_a_min" "$g_b_min")) | $(ratio "$ga_t" "$gc_t") ($(ratio "$g_a_min" "$g_c_min")) | $(mib "$ga_m") MiB | $(mib "$gb_m") MiB | $(mib "$gc_m") MiB |"
   echo
   echo "Digest-only audit of 3,000 artifacts from a local mirror (each a real python.org bundle"
   echo "verified in full against the embedded trust root, 4 jobs): **${audit_s} s**."
