@@ -6,7 +6,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 time=${1:-10m}
-for pkg in ./pgp ./sigstore ./timeline ./source; do
+for pkg in ./pgp ./sigstore ./timeline ./source ./internal/prehash; do
   for target in $(go test -list '^Fuzz' "$pkg" | grep '^Fuzz'); do
     echo "== $pkg $target ($time)"
     go test "$pkg" -run '^$' -fuzz "^${target}\$" -fuzztime "$time" ${FUZZFLAGS:-}

@@ -170,3 +170,40 @@ func TestSameFile(t *testing.T) {
 		t.Error("SameFile true for a missing or failed result")
 	}
 }
+
+// plan never panics, never queues more than maxJobs, never queues a flag
+// before "--", and queues nothing when --sha256 or --help is given.
+func FuzzPlan(f *testing.F) {
+	f.Add("verify\x00--format\x00json\x00a.tar.xz")
+	f.Add("--asc=x.asc\x00--\x00-odd\x00b")
+	f.Add("a\x00--sha256\x00ab")
+	f.Add("-h")
+	f.Fuzz(func(t *testing.T, joined string) {
+		args := strings.Split(joined, "\x00")
+		paths, _ := plan(args)
+		if len(paths) > maxJobs {
+			t.Fatalf("%d paths", len(paths))
+		}
+		dashdash := false
+		for _, a := range args {
+			if a == "--" {
+				dashdash = true
+				break
+			}
+		}
+		for _, p := range paths {
+			if !dashdash && strings.HasPrefix(p, "-") && p != "-" {
+				t.Fatalf("flag %q queued", p)
+			}
+		}
+		for _, a := range args {
+			if a == "--" {
+				break
+			}
+			name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if strings.HasPrefix(a, "-") && (name == "sha256" || name == "help" || name == "h") && len(paths) > 0 {
+				t.Fatalf("%q given, yet %q queued", a, paths)
+			}
+		}
+	})
+}
