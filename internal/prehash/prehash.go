@@ -92,7 +92,8 @@ func init() {
 
 // Start queues the files that args (a verify command line after the
 // command name) names and starts hashing them in the background, replacing
-// any earlier queue. init calls it; tests may too.
+// any earlier queue. init calls it; tests may too, but not while a command
+// is running (Take reads the queue without a lock on it).
 func Start(args []string) {
 	q = start(args)
 }
