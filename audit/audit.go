@@ -60,7 +60,6 @@ type Files struct {
 // Hashed is a pass over an artifact made elsewhere: hash states that have
 // consumed exactly the artifact's bytes, by algorithm.
 type Hashed struct {
-	Size   int64
 	Hashes map[crypto.Hash]hash.Hash
 }
 
@@ -452,10 +451,8 @@ func independentDigest(digests map[string]string) string {
 // speculation is a bundle's verification over the digest it names, run
 // while the artifact is hashed.
 type speculation struct {
-	digest string // hex, as Inspect gives it
-	done   chan sigstore.Verdict
-	ok     bool // set once done is drained: the verdict was computed
-	v      sigstore.Verdict
+	digest string                // hex, as Inspect gives it
+	done   chan sigstore.Verdict // the verdict, or closed empty
 }
 
 // speculate starts verifying b over the SHA-256 it claims to sign, so that
@@ -485,17 +482,14 @@ func (a *Auditor) speculate(b *sigstore.Bundle, ex timeline.Expectation) *specul
 	return s
 }
 
-// wait drains the speculation: its verdict, if one was computed. It always
+// wait returns the speculation's verdict, if one was computed. It always
 // waits, so that no verification of the bundle is left running.
 func (s *speculation) wait() (sigstore.Verdict, bool) {
 	if s == nil {
 		return sigstore.Verdict{}, false
 	}
-	if s.done != nil {
-		s.v, s.ok = <-s.done
-		s.done = nil
-	}
-	return s.v, s.ok
+	v, ok := <-s.done
+	return v, ok
 }
 
 func expectOf(ex timeline.Expectation) sigstore.Expect {

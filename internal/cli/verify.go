@@ -117,7 +117,7 @@ func localFiles(path, asc, bundle, digest string) (audit.Files, error) {
 			// A pass started during initialization (internal/prehash), used
 			// only if it read the file that path names now.
 			if r := prehash.Take(path); r.SameFile(st) {
-				return &audit.Hashed{Size: r.Size, Hashes: r.Hashes}
+				return &audit.Hashed{Hashes: r.Hashes}
 			}
 			return nil
 		}
