@@ -5,10 +5,10 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
@@ -146,7 +146,7 @@ func embeddedVerifier() (*sigstore.Verifier, error) {
 // b@example.org) and line 3.13 are signed by it.
 var (
 	genStart = time.Date(2024, 1, 1, 0, 0, 0, 0, time.UTC)
-	genAt    = time.Date(2024, 6, 1, 12, 0, 0, 0, time.UTC)
+	genAt    = time.Date(2026, 6, 1, 12, 0, 0, 0, time.UTC)
 )
 
 const (
@@ -330,7 +330,7 @@ func auditCases() []auditCase {
 		{name: "generated-bundle-unreadable", only: false,
 			files: func(t *testing.T, g *generated) memFiles {
 				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0", artifact: []byte("x"),
-					sibErr: map[string]error{".sigstore": errors.New("permission denied")}}
+					sibErr: map[string]error{".sigstore": fmt.Errorf("open: %w", fs.ErrPermission)}}
 			},
 			want: "mismatch:source-error"},
 		{name: "generated-api-disagrees", only: true,
@@ -341,6 +341,52 @@ func auditCases() []auditCase {
 					digests:  map[string]string{"api": hexSum([]byte("other"))}}
 			},
 			want: "mismatch:digest-mismatch", sigstore: "digest-mismatch"},
+		{name: "generated-line-signed-before-previous-line", only: true,
+			files: func(t *testing.T, g *generated) memFiles {
+				c := []byte("artifact 3.95.0")
+				sum := sha256.Sum256(c)
+				b, err := g.fs.Bundle(genID, genIssuer, sum[:], time.Date(2024, 6, 1, 0, 0, 0, 0, time.UTC))
+				must(t, err)
+				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0",
+					siblings: map[string][]byte{".sigstore": b}, digests: map[string]string{"api": hexSum(c)}}
+			},
+			want: "mismatch:signed-outside-window", sigstore: "invalid"},
+		// python.org's identities, through the generated instance: the
+		// record binds what it knows; a newer version must have been
+		// signed after the newest release of its line that it knows.
+		{name: "generated-3.13-newer-than-record", only: true,
+			files: func(t *testing.T, g *generated) memFiles {
+				c := []byte("artifact 3.13.99")
+				sum := sha256.Sum256(c)
+				b, err := g.fs.Bundle("thomas@python.org", "https://accounts.google.com", sum[:], genAt)
+				must(t, err)
+				return memFiles{name: "Python-3.13.99.tar.xz", dir: "3.13.99", siblings: map[string][]byte{".sigstore": b}}
+			},
+			want: "gap:pgp-missing note:digest-unconfirmed", sigstore: "verified"},
+		{name: "generated-3.13-newer-than-record-signed-early", only: true,
+			files: func(t *testing.T, g *generated) memFiles {
+				c := []byte("artifact 3.13.99")
+				sum := sha256.Sum256(c)
+				b, err := g.fs.Bundle("thomas@python.org", "https://accounts.google.com", sum[:], time.Date(2025, 6, 11, 18, 0, 0, 0, time.UTC))
+				must(t, err)
+				return memFiles{name: "Python-3.13.99.tar.xz", dir: "3.13.99", siblings: map[string][]byte{".sigstore": b}}
+			},
+			want: "gap:pgp-missing mismatch:signed-outside-window note:digest-unconfirmed", sigstore: "invalid"},
+		{name: "generated-3.13.5-signed-outside-window", only: true,
+			files: func(t *testing.T, g *generated) memFiles {
+				c := []byte("artifact 3.13.5")
+				sum := sha256.Sum256(c)
+				b, err := g.fs.Bundle("thomas@python.org", "https://accounts.google.com", sum[:], time.Date(2025, 1, 1, 0, 0, 0, 0, time.UTC))
+				must(t, err)
+				return memFiles{name: "Python-3.13.5.tar.xz", dir: "3.13.5", artifact: c, siblings: map[string][]byte{".sigstore": b}}
+			},
+			want: "gap:pgp-missing mismatch:digest-mismatch", sigstore: "digest-mismatch"},
+		{name: "replay-known-bundle-as-newer-version", real: true, only: true,
+			files: func(t *testing.T, _ *generated) memFiles {
+				return memFiles{name: "Python-3.13.99.tar.xz", dir: "3.13.99",
+					siblings: map[string][]byte{".sigstore": readReal(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore")}}
+			},
+			want: "gap:pgp-missing mismatch:digest-mismatch note:digest-unconfirmed", sigstore: "digest-mismatch"},
 		{name: "unknown-name", only: false,
 			files: func(t *testing.T, g *generated) memFiles {
 				return memFiles{name: "README.txt", dir: "3.95.0", artifact: []byte("x")}
