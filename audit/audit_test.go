@@ -5,6 +5,7 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/json"
+	"encoding/pem"
 	"flag"
 	"fmt"
 	"io"
@@ -387,6 +388,41 @@ func auditCases() []auditCase {
 					siblings: map[string][]byte{".sigstore": readReal(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore")}}
 			},
 			want: "gap:pgp-missing mismatch:digest-mismatch note:digest-unconfirmed", sigstore: "digest-mismatch"},
+		// Issue 16 item 2: junk where a bundle is guaranteed, with no
+		// digest to check it against, is at least a gap.
+		{name: "junk-legacy-pair-digest-only", only: true,
+			files: func(t *testing.T, g *generated) memFiles {
+				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0",
+					siblings: map[string][]byte{".crt": legacyCert(t, g.bundle(t, []byte("unrelated"))), ".sig": []byte("abc")}}
+			},
+			want: "gap:sigstore-not-checked", sigstore: "not-checked"},
+		// Issue 16 item 6: a PGP signature never checked carries a finding.
+		{name: "artifact-absent-asc-present", only: false,
+			files: func(t *testing.T, g *generated) memFiles {
+				c := []byte("artifact 3.95.0")
+				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0", artErr: fmt.Errorf("x: %w", source.ErrNotFound),
+					siblings: map[string][]byte{".sigstore": g.bundle(t, c), ".asc": readReal(t, "asc/Python-3.13.5.tar.xz.asc")},
+					digests:  map[string]string{"api": hexSum(c)}}
+			},
+			want: "gap:pgp-not-checked mismatch:source-error note:pgp-not-guaranteed", sigstore: "verified", pgp: "not-checked"},
+		// Issue 16 item 10: a file that exists but cannot be read is an
+		// error, never invalid nor verified.
+		{name: "artifact-unreadable", only: false,
+			files: func(t *testing.T, g *generated) memFiles {
+				c := []byte("artifact 3.95.0")
+				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0", artErr: fmt.Errorf("open: %w", fs.ErrPermission),
+					siblings: map[string][]byte{".sigstore": g.bundle(t, c), ".asc": readReal(t, "asc/Python-3.13.5.tar.xz.asc")},
+					digests:  map[string]string{"api": hexSum(c)}}
+			},
+			want: "mismatch:source-error note:pgp-not-guaranteed", sigstore: "error", pgp: "error"},
+		{name: "asc-unreadable", only: false,
+			files: func(t *testing.T, g *generated) memFiles {
+				c := []byte("artifact 3.95.0")
+				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0", artifact: c,
+					siblings: map[string][]byte{".sigstore": g.bundle(t, c)},
+					sibErr:   map[string]error{".asc": fmt.Errorf("open: %w", fs.ErrPermission)}}
+			},
+			want: "mismatch:source-error", sigstore: "verified", pgp: "error"},
 		{name: "unknown-name", only: false,
 			files: func(t *testing.T, g *generated) memFiles {
 				return memFiles{name: "README.txt", dir: "3.95.0", artifact: []byte("x")}
@@ -414,6 +450,61 @@ func TestAuditGolden(t *testing.T) {
 				t.Errorf("pgp %s (%s), want %s", got.PGP.Status, got.PGP.Reason, c.pgp)
 			}
 			golden(t, c.name, got)
+		})
+	}
+}
+
+// legacyCert is the leaf certificate of a bundle, as a legacy .crt (PEM).
+func legacyCert(t *testing.T, bundle []byte) []byte {
+	t.Helper()
+	var m struct {
+		VerificationMaterial struct {
+			X509CertificateChain struct {
+				Certificates []struct {
+					RawBytes []byte `json:"rawBytes"`
+				} `json:"certificates"`
+			} `json:"x509CertificateChain"`
+		} `json:"verificationMaterial"`
+	}
+	must(t, json.Unmarshal(bundle, &m))
+	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: m.VerificationMaterial.X509CertificateChain.Certificates[0].RawBytes})
+}
+
+// An artifact newer than sigaudit's record with no API value is only
+// "bound by signer and time"; signed before the newest release of its
+// line that the record knows, it is not bound at all.
+func TestChecksumLevels(t *testing.T) {
+	byName := map[string]auditCase{}
+	for _, c := range auditCases() {
+		byName[c.name] = c
+	}
+	for _, c := range []struct{ name, level, rejected string }{
+		{"generated-3.13-newer-than-record", report.LevelBound, ""},
+		{"generated-3.13-newer-than-record-signed-early", "", "unverified"},
+		{"real-3.13.5-digest-only-api", report.LevelProven, ""},
+		{"real-3.13.5-digest-only-no-api", report.LevelProven, ""},
+		{"replay-known-bundle-as-newer-version", "", "unverified"},
+		{"generated-digest-only-unconfirmed", report.LevelBound, ""}, // line unknown to the record: bounded by the line below
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			ac := byName[c.name]
+			g := gen(t)
+			a := g.auditor(ac.only)
+			if ac.real {
+				a = realAuditor(ac.only)
+			}
+			rep := &report.Report{Artifacts: []report.Artifact{a.Audit(context.Background(), ac.files(t, g).files())}}
+			ck := ChecksumsWith(rep, ChecksumOptions{})
+			switch {
+			case c.level != "":
+				if len(ck.Checksums) != 1 || ck.Checksums[0].Level != c.level || ck.Checksums[0].Proven != (c.level == report.LevelProven) {
+					t.Fatalf("checksums %+v, rejected %+v", ck.Checksums, ck.Rejected)
+				}
+			default:
+				if len(ck.Checksums) != 0 || len(ck.Rejected) != 1 || ck.Rejected[0].Status != c.rejected {
+					t.Fatalf("checksums %+v, rejected %+v", ck.Checksums, ck.Rejected)
+				}
+			}
 		})
 	}
 }
