@@ -25,7 +25,7 @@ import (
 
 // signOpts are the signature fields a careless or hostile signer controls.
 type signOpts struct {
-	lifetime  uint32            // signature expiration (seconds after creation), 0 for none
+	lifetime  uint32             // signature expiration (seconds after creation), 0 for none
 	notations []*packet.Notation // hashed notations
 	key       *packet.PrivateKey // a subkey; nil for the primary key
 }
