@@ -151,6 +151,7 @@ type Line struct {
 type Data struct {
 	root           *yaml.Node        // positions, for error messages
 	Schema         int               `yaml:"schema"`
+	Updated        string            `yaml:"updated"` // when the data was last reviewed
 	PEP761Accepted Date              `yaml:"pep761_accepted"`
 	Sources        map[string]string `yaml:"sources"`
 	Managers       []Manager         `yaml:"managers"`
