@@ -93,8 +93,8 @@ func TestRealBundlesInWindow(t *testing.T) {
 	}
 	v := sigstore.NewVerifier(tr)
 	ids := map[string]sigstore.Identity{
-		"3.7": {SAN: "nad@python.org", Issuer: "https://github.com/login/oauth"},
-		"3.9": {SAN: "lukasz@langa.pl", Issuer: "https://github.com/login/oauth"},
+		"3.7":  {SAN: "nad@python.org", Issuer: "https://github.com/login/oauth"},
+		"3.9":  {SAN: "lukasz@langa.pl", Issuer: "https://github.com/login/oauth"},
 		"3.10": {SAN: "pablogsal@python.org", Issuer: "https://accounts.google.com"}, "3.11": {SAN: "pablogsal@python.org", Issuer: "https://accounts.google.com"},
 		"3.12": {SAN: "thomas@python.org", Issuer: "https://accounts.google.com"}, "3.13": {SAN: "thomas@python.org", Issuer: "https://accounts.google.com"},
 		"3.14": {SAN: "hugo@python.org", Issuer: "https://github.com/login/oauth"},
