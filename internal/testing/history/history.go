@@ -87,6 +87,10 @@ type Options struct {
 	StandIns bool
 	// Filter, if set, keeps only the artifacts it returns true for.
 	Filter func(record.Artifact) bool
+	// PerVersionDirs puts each pre-release in its own directory
+	// (3.12.0a7/) instead of its X.Y.Z/ directory as python.org does: the
+	// layout of some mirrors.
+	PerVersionDirs bool
 	// BaseURL prefixes the API's url fields ("https://www.python.org/ftp/python/"
 	// when empty). The audit uses only the last two path elements.
 	BaseURL string
@@ -198,11 +202,22 @@ func build(tmp string, opt Options) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
+	orig := map[string]string{} // file name -> python.org path (names are unique)
+	for _, a := range record.All() {
+		orig[a.Name] = a.Path()
+	}
 	rows := []APIRow{}
 	dirs := map[string]bool{}
 	for _, a := range record.All() {
 		if !Since37(a) || (opt.Filter != nil && !opt.Filter(a)) {
 			continue
+		}
+		if opt.PerVersionDirs {
+			if v := versionOf(a); v != a.Dir {
+				if pv, err := timeline.ParseVersion(v); err == nil && pv.IsPreRelease() {
+					a.Dir = v
+				}
+			}
 		}
 		h.Artifacts = append(h.Artifacts, a)
 		if !dirs[a.Dir] {
@@ -219,7 +234,7 @@ func build(tmp string, opt Options) (*History, error) {
 		if a.Bundle {
 			row.SigstoreBundleFile = url + ".sigstore"
 			var b []byte
-			if rb, ok := real[a.Path()]; ok {
+			if rb, ok := real[orig[a.Name]]; ok {
 				b = rb
 				h.Real[a.Path()] = true
 			} else if opt.StandIns {
@@ -372,7 +387,7 @@ var (
 func standIn(a record.Artifact) ([]byte, error) {
 	standInMu.Lock()
 	defer standInMu.Unlock()
-	if b, ok := standInCache[a.Path()]; ok {
+	if b, ok := standInCache[a.Name]; ok {
 		return b, nil
 	}
 	fake, err := fakeOnce()
@@ -397,7 +412,7 @@ func standIn(a record.Artifact) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	standInCache[a.Path()] = b
+	standInCache[a.Name] = b
 	return b, nil
 }
 

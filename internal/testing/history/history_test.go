@@ -265,3 +265,24 @@ func TestServe(t *testing.T) {
 		t.Errorf("API row %+v", f)
 	}
 }
+
+func TestPerVersionDirs(t *testing.T) {
+	h := BuildHistory(t, Options{PerVersionDirs: true, Filter: func(a record.Artifact) bool { return a.Dir == "3.14.0" }})
+	dirs := map[string]int{}
+	for _, a := range h.Artifacts {
+		dirs[a.Dir]++
+		if _, err := os.Stat(filepath.Join(h.Dir, a.Dir)); err != nil {
+			t.Error(err)
+		}
+	}
+	if dirs["3.14.0"] == 0 || dirs["3.14.0b3"] == 0 || dirs["3.14.0rc1"] == 0 {
+		t.Errorf("directories %v", dirs)
+	}
+	if !h.Real["3.14.0/Python-3.14.0.tgz"] {
+		t.Error("real 3.14.0 bundle not placed")
+	}
+	api, _ := source.ParseAPI(h.APIBody)
+	if u := api["windows-3.14.0b3.json"].URL; u != "https://www.python.org/ftp/python/3.14.0b3/windows-3.14.0b3.json" {
+		t.Errorf("url %s", u)
+	}
+}
