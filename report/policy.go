@@ -62,7 +62,17 @@ func WritePolicy(w io.Writer, format string, p *Policy) error {
 	case "json":
 		return writeJSON(w, p)
 	case "table", "markdown":
-		return renderTable(w, format == "markdown", policyHeader(p), policyRows(p))
+		if err := renderTable(w, format == "markdown", policyHeader(p), policyRows(p)); err != nil {
+			return err
+		}
+		// A version without Sigstore says why (e.g. 3.12.0a1: python.org
+		// signed 3.12 from 3.12.0a7 on).
+		for _, r := range p.Rows {
+			if r.Version != "" && !r.Sigstore.Expected && r.Sigstore.Reason != "" {
+				fmt.Fprintf(w, "\n%s: Sigstore not expected: %s\n", r.Version, r.Sigstore.Reason)
+			}
+		}
+		return nil
 	}
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(PolicyFormats, ", "))
 }
