@@ -17,7 +17,9 @@ func recordDigest(dir, name string) (string, bool) {
 			return a.SHA256, true
 		}
 	}
-	if as := record.ByName(name); len(as) == 1 && (dir == "" || as[0].Dir == dir) {
+	// A python.org file name names its version: a mirror may lay releases
+	// out per version (3.12.0a7/) where python.org has 3.12.0/.
+	if as := record.ByName(name); len(as) == 1 {
 		return as[0].SHA256, true
 	}
 	return "", false
@@ -29,7 +31,7 @@ func recordDigest(dir, name string) (string, bool) {
 func recordOwners(digest, dir, name string) []string {
 	var out []string
 	for _, a := range record.BySHA256(digest) {
-		if a.Name == name && (dir == "" || a.Dir == dir) {
+		if a.Name == name {
 			continue
 		}
 		out = append(out, a.Path())
