@@ -342,7 +342,6 @@ func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 	return a
 }
 
-
 // ownDigest says whether an independent source (not the bundle) gives the
 // artifact that digest.
 func ownDigest(a report.Artifact, digest string) bool {
