@@ -70,10 +70,12 @@ func (w Window) String() string {
 // after its release), so nothing else is assumed. ok is false when no
 // bound is known.
 //
-// (A timeline helper may take this over; it lives here until then.)
+// The audit reports a bundle outside this window as a mismatch; what
+// "proven" requires is record.SignedInWindow, stricter where the record
+// cannot place a version (unknown is not proven).
 func SigningWindow(version string) (Window, bool) {
 	if w, ok := record.SigningWindow(version); ok {
-		return Window{From: w.First, Until: w.Last, Basis: "when python.org signed " + version + "'s bundles"}, true
+		return Window{From: w.First.Add(-record.WindowSlack), Until: w.Last, Basis: "when python.org signed " + version + "'s bundles"}, true
 	}
 	v, err := timeline.ParseVersion(version)
 	if err != nil {
