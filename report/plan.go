@@ -134,14 +134,15 @@ func planText(p *Plan, o Options) string {
 			t.add(r.Line, r.Version, r.Manager, r.Methods, r.PGPUntil, keys(r.PGPFingerprints, true), r.Identity, r.Issuer, eol)
 		}
 	} else {
-		t.cols = []col{{head: "Release"}, {head: "Manager", flex: true}, {head: "PGP until"}, {head: "PGP key"}, {head: "Sigstore identity", flex: true}, {head: "Issuer"}, {head: "End of life"}}
+		// The PGP key is in the gpg command below (in full).
+		t.cols = []col{{head: "Release"}, {head: "Manager", flex: true, person: true}, {head: "PGP until"}, {head: "Sigstore identity", short: "Sigstore", flex: true}, {head: "Issuer"}, {head: "End of life"}}
 		for _, r := range p.Rows {
 			eol := r.EndOfLife
 			if r.PastEndOfLife {
 				eol += "*"
 				past = true
 			}
-			t.add(r.release(), r.Manager, r.PGPUntil, keys(r.PGPFingerprints, false), shortIdentity(r.Identity), shortIssuer(r.Issuer), eol)
+			t.add(r.release(), r.Manager, r.PGPUntil, shortIdentity(r.Identity), shortIssuer(r.Issuer), eol)
 		}
 	}
 	t.render(&b, o)

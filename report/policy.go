@@ -179,8 +179,7 @@ func policyCells(p *Policy, wide bool) ([]string, [][]string) {
 }
 
 // policyTable fits 80 columns unless o.Wide: short key ids, short
-// identities and issuers; per version, the line's dates are left to
-// --wide.
+// identities and issuers; the line's dates are left to --wide.
 func policyTable(p *Policy, o Options) textTable {
 	if o.Wide {
 		h, rows := policyCells(p, true)
@@ -195,19 +194,20 @@ func policyTable(p *Policy, o Options) textTable {
 	}
 	var t textTable
 	if perVersion(p) {
-		t.cols = []col{{head: "Version"}, {head: "Methods"}, {head: "PGP until"}, {head: "PGP key"}, {head: "Sigstore identity", flex: true}, {head: "Issuer"}}
+		t.cols = []col{{head: "Version"}, {head: "Methods"}, {head: "PGP until"}, {head: "PGP key"}, {head: "Sigstore identity", short: "Sigstore", flex: true}, {head: "Issuer"}}
 		for _, r := range p.Rows {
 			t.add(r.Version, r.Methods, pgpUntil(r), keys(r.PGP.Fingerprints, false), shortIdentity(r.Sigstore.Identity), shortIssuer(r.Sigstore.Issuer))
 		}
 		return t
 	}
-	t.cols = []col{{head: "Line"}, {head: "Manager", flex: true}, {head: "PGP until"}, {head: "PGP key"}, {head: "Sigstore identity", flex: true}, {head: "Issuer"}, {head: "End of life"}}
+	// The line's dates beyond PGP's end are left to --wide.
+	t.cols = []col{{head: "Line"}, {head: "Manager", flex: true, person: true}, {head: "PGP until"}, {head: "PGP key"}, {head: "Sigstore identity", short: "Sigstore", flex: true}, {head: "Issuer"}}
 	for _, r := range p.Rows {
 		line := r.Line
 		if r.Planned {
 			line += "*"
 		}
-		t.add(line, r.Manager, pgpUntil(r), keys(r.PGP.Fingerprints, false), shortIdentity(r.Sigstore.Identity), shortIssuer(r.Sigstore.Issuer), r.EndOfLife)
+		t.add(line, r.Manager, pgpUntil(r), keys(r.PGP.Fingerprints, false), shortIdentity(r.Sigstore.Identity), shortIssuer(r.Sigstore.Issuer))
 	}
 	return t
 }

@@ -220,7 +220,7 @@ func writeSignatures(b *strings.Builder, a Artifact, o Options) {
 		if p.Created != "" {
 			parts = append(parts, "signed "+p.Created)
 		}
-		lines = append(lines, "PGP:      "+strings.Join(parts, ", "))
+		lines = append(lines, "  PGP:      \x00"+strings.Join(parts, ", "))
 	}
 	if m := a.Sigstore; m.Status != "" && !absentStatus(m.Status) {
 		parts := []string{m.Status}
@@ -244,13 +244,14 @@ func writeSignatures(b *strings.Builder, a Artifact, o Options) {
 			}
 			parts = append(parts, t)
 		}
-		lines = append(lines, "Sigstore: "+strings.Join(parts, ", "))
+		lines = append(lines, "  Sigstore: \x00"+strings.Join(parts, ", "))
 	}
 	if len(lines) == 0 {
 		return
 	}
 	for _, l := range lines {
-		paragraph(b, o, l, "  ", "            ")
+		head, text, _ := strings.Cut(l, "\x00")
+		paragraph(b, o, text, head, "            ")
 	}
 	b.WriteByte('\n')
 }

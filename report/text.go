@@ -69,6 +69,19 @@ func shorten(s string, w int) string {
 	return b.String()
 }
 
+// initials abbreviates given names ("Hugo van Kemenade" -> "H. van
+// Kemenade") until s fits w columns.
+func initials(s string, w int) string {
+	words := strings.Fields(s)
+	for i := 0; i < len(words)-1 && width(strings.Join(words, " ")) > w; i++ {
+		r := []rune(words[i])
+		if len(r) > 2 && r[0] >= 'A' && (r[0] <= 'Z' || r[0] > 0x7f) {
+			words[i] = string(r[0]) + "."
+		}
+	}
+	return strings.Join(words, " ")
+}
+
 // wrap breaks s into lines of at most w columns (w <= 0: no limit); every
 // line after the first starts with indent. Words longer than a line are
 // cut.
@@ -126,6 +139,9 @@ type col struct {
 	right bool
 	// short is the header used when the table does not fit otherwise.
 	short string
+	// person columns shorten "Pablo Galindo Salgado" to "P. Galindo
+	// Salgado" before cutting it.
+	person bool
 }
 
 // trow is a row of a text table; after, if set, is printed below it,
@@ -207,6 +223,9 @@ func (t *textTable) render(b *strings.Builder, o Options) {
 				v = cells[i]
 			}
 			if !o.Wide {
+				if t.cols[i].person {
+					v = initials(v, ws[i])
+				}
 				v = shorten(v, ws[i])
 			}
 			pad := strings.Repeat(" ", max(0, ws[i]-width(v)))
@@ -333,11 +352,13 @@ func shortIssuer(iss string) string {
 	return s
 }
 
-// shortIdentity drops "@python.org": every manager identity on record
-// but one is a python.org address, and the local part names the person.
+// shortIdentity writes "thomas@python.org" as "thomas@…": every manager
+// identity on record but one is a python.org address, and the local part
+// names the person; the ellipsis says the value is cut (--wide and JSON
+// give it whole, and plan's commands carry it).
 func shortIdentity(id string) string {
 	if l, ok := strings.CutSuffix(id, "@python.org"); ok && l != "" && !strings.Contains(l, "@") {
-		return l
+		return l + "@…"
 	}
 	return id
 }
