@@ -245,6 +245,8 @@ func (j *judge) pin(p *Artifact) {
 	var refs, sha256s []Checksum
 	for _, c := range p.Checksums {
 		switch {
+		case c.Ref == "" && c.Hex == "":
+			j.add(report.Mismatch, CodeChecksumMismatch, c.Line, "%s: the pinned %s %q is not a valid digest%s", what, c.Algorithm, c.Written, digestHint(d, haveDigest))
 		case c.Ref != "":
 			refs = append(refs, c)
 		case c.Algorithm == "sha256":
@@ -348,7 +350,7 @@ func (j *judge) signatures(line int, version, what string, exp timeline.Expectat
 	}
 	if exp.PGP {
 		verified := v.PGP && (v.ASC || j.r.Format == FedoraSpec || j.r.Format == Manylinux || j.r.Format == Heroku || j.r.Format == DockerTemplate || j.r.Format == SHA256Sum)
-		if !verified && v.Delegated == "" && j.r.Format != SigningKey {
+		if !verified && !v.Sigstore && v.Delegated == "" && j.r.Format != SigningKey {
 			j.add(report.Note, CodePGPUnverified, line, "%s: PEP 761 guarantees a PGP signature by %s (%s), but the recipe does not verify it; download the .asc and verify it with that key, or verify the Sigstore bundle (identity %s, issuer %s)", what, exp.PGPSigner, strings.Join(exp.PGPFingerprints, ", "), exp.Identity, exp.Issuer)
 		}
 		if len(fps) > 0 {

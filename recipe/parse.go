@@ -4,6 +4,7 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"path"
 	"regexp"
 	"sort"
@@ -835,7 +836,7 @@ var (
 // knownKeyURLs maps where recipes fetch a single release manager's key to
 // that key's fingerprint; other key URLs are whole keyrings.
 var knownKeyURLs = map[string]string{
-	"github.com/Yhg1s.gpg":            "7169605F62C751356D054A26A821E680E5FA6305",
+	"github.com/Yhg1s.gpg":              "7169605F62C751356D054A26A821E680E5FA6305",
 	"keybase.io/pablogsal/pgp_keys.asc": "A035C8C19219BA821ECEA86B64E628F8D684696D",
 	"keybase.io/ambv/pgp_keys.asc":      "E3FF2839C048B25C084DEBE9B26995E310250568",
 	"keybase.io/nad/pgp_keys.asc":       "0D96DF4D4110E5C43FBFB17F2D347EA6AA65421D",
@@ -943,14 +944,16 @@ func (p *parser) findVerification() {
 			}
 		}
 		// Sigstore identities and issuers.
+		// A value given through a variable is judged where the variable
+		// is set (per line in a case statement), not where it is used.
 		for _, m := range reIdentity.FindAllStringSubmatch(l, -1) {
-			if val, ok := p.expand(m[1], n); ok && !strings.Contains(val, "$") {
-				v.Identities = append(v.Identities, Identity{Value: val, Scope: p.scopeAt(n), Line: n})
+			if !strings.ContainsAny(m[1], "${}") {
+				v.Identities = append(v.Identities, Identity{Value: m[1], Scope: p.scopeAt(n), Line: n})
 			}
 		}
 		for _, m := range reIssuer.FindAllStringSubmatch(l, -1) {
-			if val, ok := p.expand(m[1], n); ok && !strings.Contains(val, "$") {
-				v.Identities = append(v.Identities, Identity{Value: val, Issuer: true, Scope: p.scopeAt(n), Line: n})
+			if !strings.ContainsAny(m[1], "${}") {
+				v.Identities = append(v.Identities, Identity{Value: m[1], Issuer: true, Scope: p.scopeAt(n), Line: n})
 			}
 		}
 	}
@@ -1154,7 +1157,7 @@ func versionsJSONPins(b []byte) ([]Artifact, error) {
 				if h, ok := decodeDigest("sha256", c.SHA256); ok {
 					pin.Checksums = []Checksum{{Algorithm: "sha256", Hex: h, Written: c.SHA256, Line: n}}
 				} else {
-					pin.Checksums = []Checksum{{Algorithm: "sha256", Written: c.SHA256, Ref: "invalid", Line: n}}
+					pin.Checksums = []Checksum{{Algorithm: "sha256", Written: c.SHA256, Line: n}} // not a SHA-256: judged a mismatch
 				}
 			}
 			pins = append(pins, pin)
@@ -1192,4 +1195,33 @@ func lineAfter(text string, from int, sub string) int {
 // version without its pre-release suffix (3.15.0a8 lives in 3.15.0/).
 func dirOf(v timeline.Version) string {
 	return strconv.Itoa(v.Major) + "." + strconv.Itoa(v.Minor) + "." + strconv.Itoa(v.Patch)
+}
+
+// CheckVersionsJSON reads docker-library's versions.json in its current
+// shape (per line: .version, .checksums.source.sha256,
+// .checksums.windows.sha256) and judges each pinned SHA-256 against
+// python.org's digest, as `sigaudit plan --from versions.json` does.
+func CheckVersionsJSON(name string, content []byte, opt Options) (*Recipe, error) {
+	if err := CheckText(content); err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	pins, err := versionsJSONPins(content)
+	if err != nil {
+		return nil, fmt.Errorf("%s: not docker-library's versions.json: %w", name, err)
+	}
+	r := &Recipe{File: name, Format: DockerVersionsJSON, Pins: pins, Findings: []Finding{}}
+	r.Verify.Delegated = "the Dockerfile template"
+	for i := range r.Pins {
+		for _, c := range r.Pins[i].Checksums {
+			if c.Hex != "" {
+				r.Pins[i].SHA256 = c.Hex
+			}
+		}
+	}
+	if len(pins) == 0 {
+		r.Error = ErrNothingFound.Error()
+		return r, fmt.Errorf("%s: %w", name, ErrNothingFound)
+	}
+	Lint(r, opt)
+	return r, nil
 }

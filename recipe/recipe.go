@@ -129,10 +129,10 @@ type Finding struct {
 
 // Recipe is one file as read and judged.
 type Recipe struct {
-	File     string    `json:"file"` // as given
-	Format   Format    `json:"format"`
-	Pins     []Artifact     `json:"pins"`
-	Findings []Finding `json:"findings"`
+	File     string     `json:"file"` // as given
+	Format   Format     `json:"format"`
+	Pins     []Artifact `json:"pins"`
+	Findings []Finding  `json:"findings"`
 	// Error is set when the file could not be read or holds nothing
 	// sigaudit can check; such a recipe is never reported clean.
 	Error string `json:"error,omitempty"`
