@@ -425,6 +425,9 @@ func (p *parser) addURL(raw string, n int) int {
 	rest := u[strings.Index(u, "/ftp/python/")+len("/ftp/python/"):]
 	dir, file := path.Split(rest)
 	dir = strings.TrimSuffix(dir, "/")
+	if file == "" && strings.ContainsAny(dir, "${%") {
+		file = rest // a computed URL split over lines (deadsnakes' f-strings)
+	}
 	if file == "" {
 		return -1
 	}

@@ -189,12 +189,12 @@ func TestBadInput(t *testing.T) {
 	}
 	cases := map[string]string{
 		write("binary", []byte("ELF\x00\x01https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tgz")): "binary",
-		write("latin1", []byte("caf\xe9")):                                     "binary",
-		write("huge", bytes.Repeat([]byte("# padding\n"), MaxSize/10+1)):        "larger than",
-		write("unknown.txt", []byte("nothing here\n")):                          "nothing to check",
-		filepath.Join(dir, "missing"):                                          "no such file",
-		dir:                                                                    "not a regular file",
-		filepath.Join("testdata", "recipes", "nothing.txt"):                    "nothing to check",
+		write("latin1", []byte("caf\xe9")):                               "binary",
+		write("huge", bytes.Repeat([]byte("# padding\n"), MaxSize/10+1)): "larger than",
+		write("unknown.txt", []byte("nothing here\n")):                   "nothing to check",
+		filepath.Join(dir, "missing"):                                    "no such file",
+		dir:                                                              "not a regular file",
+		filepath.Join("testdata", "recipes", "nothing.txt"):              "nothing to check",
 	}
 	if runtime.GOOS != "windows" {
 		fifo := filepath.Join(dir, "fifo")
