@@ -61,8 +61,48 @@ type Rejected struct {
 
 // Checksums is the output of `sigaudit checksums`.
 type Checksums struct {
+	Tool      Tool       `json:"tool"`
 	Checksums []Checksum `json:"checksums"`
 	Rejected  []Rejected `json:"rejected"`
+}
+
+type checksumsSummary struct {
+	Checksums  int `json:"checksums"`
+	Proven     int `json:"proven"`
+	Unverified int `json:"unverified"`
+	Unsigned   int `json:"unsigned"`
+}
+
+// MarshalJSON writes the versioned document (schema, tool, summary first).
+func (c Checksums) MarshalJSON() ([]byte, error) {
+	type sums []Checksum
+	type rej []Rejected
+	out := struct {
+		Schema    string           `json:"schema"`
+		Tool      Tool             `json:"tool"`
+		Summary   checksumsSummary `json:"summary"`
+		Checksums sums             `json:"checksums"`
+		Rejected  rej              `json:"rejected"`
+	}{Schema: Schema, Tool: c.Tool, Checksums: make(sums, len(c.Checksums)), Rejected: append(rej{}, c.Rejected...)}
+	for i, s := range c.Checksums {
+		if s.Sources == nil {
+			s.Sources = []string{}
+		}
+		out.Checksums[i] = s
+		out.Summary.Checksums++
+		if s.Proven {
+			out.Summary.Proven++
+		}
+	}
+	for _, r := range c.Rejected {
+		switch r.Status {
+		case "unverified":
+			out.Summary.Unverified++
+		case "unsigned":
+			out.Summary.Unsigned++
+		}
+	}
+	return marshalNoEscape(out)
 }
 
 // ChecksumFormats lists the renderers for checksums.
@@ -70,30 +110,23 @@ var ChecksumFormats = []string{"sha256sum", "json"}
 
 // WriteChecksums renders c. In sha256sum format only proven checksums are
 // lines `sha256sum -c` reads; unproven ones (--allow-unsigned-api) are
-// comment lines.
+// comment lines. It never changes c.
 func WriteChecksums(w io.Writer, format string, c *Checksums) error {
-	if c.Checksums == nil {
-		c.Checksums = []Checksum{}
-	}
-	if c.Rejected == nil {
-		c.Rejected = []Rejected{}
-	}
 	switch format {
 	case "json":
 		return writeJSON(w, c)
 	case "sha256sum":
+		var b strings.Builder
 		for _, s := range c.Checksums {
-			line := fmt.Sprintf("%s  %s\n", s.SHA256, s.Name)
+			line := fmt.Sprintf("%s  %s\n", cell(s.SHA256), cell(s.Name))
 			if s.Level == LevelBound {
 				line = fmt.Sprintf("# bound by signer and time only (%s): %s\n%s", cell(s.Note), cell(s.Name), line)
 			} else if !s.Proven {
-				line = fmt.Sprintf("# unproven (%s): %s  %s\n", cell(s.Note), s.SHA256, s.Name)
+				line = fmt.Sprintf("# unproven (%s): %s  %s\n", cell(s.Note), cell(s.SHA256), cell(s.Name))
 			}
-			if _, err := io.WriteString(w, line); err != nil {
-				return err
-			}
+			b.WriteString(line)
 		}
-		return nil
+		return writeString(w, b.String())
 	}
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(ChecksumFormats, ", "))
 }
