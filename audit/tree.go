@@ -25,6 +25,10 @@ type Tree struct {
 	Progress func(done, total int)
 }
 
+// ErrNoRelease is returned by Select when a selector matches no release
+// directory of the source.
+var ErrNoRelease = errors.New("matches no release directory")
+
 // Select turns command-line selectors (VERSION, LINE or "all") into the
 // release directories of the source, and says which selectors matched
 // nothing.
@@ -79,7 +83,7 @@ func (t *Tree) Select(ctx context.Context, selectors []string) ([]string, map[st
 			}
 		}
 		if !matched {
-			return nil, nil, fmt.Errorf("%q matches no release directory in %s", s, t.Source)
+			return nil, nil, fmt.Errorf("%q %w in %s", s, ErrNoRelease, t.Source)
 		}
 	}
 	source.SortVersions(out)
