@@ -8,17 +8,15 @@ import (
 	"os"
 	"path/filepath"
 
+	"github.com/spf13/cobra"
+
 	"github.com/sigaudit/sigaudit/audit"
-	"github.com/sigaudit/sigaudit/internal/prehash"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/source"
 	"github.com/sigaudit/sigaudit/timeline"
 )
 
-const verifyUsage = `
-Usage: sigaudit verify [flags] ARTIFACT...
-
-Verifies local CPython release files: finds the signatures beside each
+const verifyLong = `Verifies local CPython release files: finds the signatures beside each
 (ARTIFACT.asc, ARTIFACT.sigstore or ARTIFACT.crt + ARTIFACT.sig, and
 ARTIFACT.spdx.json), applies PEP 761 to say which are guaranteed, verifies
 PGP and Sigstore against the expected signer in one read of the file, and
@@ -26,69 +24,76 @@ prints one row per artifact.
 
 With --sha256 HEX the artifact need not exist: ARTIFACT names it (and where
 its signatures are) and Sigstore is checked against the digest; PGP, which
-needs the file, is reported as not checked.
+needs the file, is reported as not checked.`
 
-Example (a Dockerfile one-liner):
-  sigaudit verify Python-3.13.5.tar.xz
-`
+type verifyFlags struct {
+	af     auditorFlags
+	rf     reportFlags
+	asc    string
+	bundle string
+	sha    string
+}
 
-func runVerify(e *env, args []string) error {
-	fs := flagSet(e, "verify", verifyUsage)
-	var tf timelineFlags
-	var trust trustFlags
-	var rf reportFlags
-	tf.register(fs)
-	trust.register(fs)
-	rf.register(fs)
-	asc := fs.String("asc", "", "PGP signature `FILE` (default ARTIFACT.asc; one artifact only)")
-	bundle := fs.String("bundle", "", "Sigstore bundle `FILE` (default ARTIFACT.sigstore; one artifact only)")
-	sha := fs.String("sha256", "", "verify Sigstore against this SHA-256 `HEX` instead of reading the artifact (one artifact only)")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
+func newVerifyCmd(e *env) *cobra.Command {
+	var f verifyFlags
+	cmd := &cobra.Command{
+		Use:   "verify [flags] ARTIFACT...",
+		Short: "verify local release files and the signatures beside them",
+		Long:  verifyLong,
+		Example: `  sigaudit verify Python-3.13.5.tar.xz
+  sigaudit verify --sha256 HEX --bundle Python-3.13.5.tar.xz.sigstore Python-3.13.5.tar.xz`,
+		RunE: func(cmd *cobra.Command, pos []string) error {
+			return runVerify(e, pos, &f)
+		},
 	}
+	fs := cmd.Flags()
+	f.af.register(fs)
+	f.rf.register(fs)
+	fs.StringVar(&f.asc, "asc", "", "PGP signature `FILE` (default ARTIFACT.asc; one artifact only)")
+	fs.StringVar(&f.bundle, "bundle", "", "Sigstore bundle `FILE` (default ARTIFACT.sigstore; one artifact only)")
+	fs.StringVar(&f.sha, "sha256", "", "verify Sigstore against this SHA-256 `HEX` instead of reading the artifact (one artifact only)")
+	return cmd
+}
+
+func runVerify(e *env, pos []string, f *verifyFlags) error {
 	if len(pos) == 0 {
 		return usageErr("run 'sigaudit verify --help'", "no artifact given")
 	}
-	if (*asc != "" || *bundle != "" || *sha != "") && len(pos) > 1 {
+	if (f.asc != "" || f.bundle != "" || f.sha != "") && len(pos) > 1 {
 		return usageErr("verify one artifact at a time with them", "--asc, --bundle and --sha256 take one artifact")
 	}
 	var digest string
-	if *sha != "" {
-		d, ok := source.NormalizeSHA256(*sha)
+	if f.sha != "" {
+		d, ok := source.NormalizeSHA256(f.sha)
 		if !ok {
-			return usageErr("give 64 hex digits", "malformed --sha256 %q", *sha)
+			return usageErr("give 64 hex digits", "malformed --sha256 %q", f.sha)
 		}
 		digest = d
 	}
-	if err := rf.check(); err != nil {
+	if err := f.rf.check(); err != nil {
 		return err
 	}
-	if err := trust.check(); err != nil {
-		return err
-	}
-	tl, err := tf.load()
+	a, err := f.af.auditor(digest != "")
 	if err != nil {
 		return err
 	}
-	keyring, verifier, err := trust.loaders()
-	if err != nil {
-		return err
-	}
-	a := &audit.Auditor{Timeline: tl, Options: tf.options(), Keyring: keyring, Sigstore: verifier, DigestOnly: digest != ""}
 	rep := &report.Report{}
-	for _, p := range pos {
-		f, err := localFiles(p, *asc, *bundle, digest)
+	prog := newProgress(e, "files")
+	for i, p := range pos {
+		lf, err := localFiles(e, p, f.asc, f.bundle, digest)
 		if err != nil {
 			return err
 		}
-		rep.Artifacts = append(rep.Artifacts, a.Audit(e.ctx, f))
+		rep.Artifacts = append(rep.Artifacts, a.Audit(e.ctx, lf))
+		if len(pos) > 1 {
+			prog.update(i+1, len(pos))
+		}
 	}
-	return rf.emit(e.stdout, rep)
+	return f.rf.emit(e, rep)
 }
 
 // localFiles describes a local artifact and the files beside it.
-func localFiles(path, asc, bundle, digest string) (audit.Files, error) {
+func localFiles(e *env, path, asc, bundle, digest string) (audit.Files, error) {
 	name := filepath.Base(path)
 	if !source.SafeName(name) {
 		return audit.Files{}, usageErr("name a file", "bad artifact path %q", path)
@@ -116,7 +121,7 @@ func localFiles(path, asc, bundle, digest string) (audit.Files, error) {
 		f.Hashed = func() *audit.Hashed {
 			// A pass started during initialization (internal/prehash), used
 			// only if it read the file that path names now.
-			if r := prehash.Take(path); r.SameFile(st) {
+			if r := e.prehashed(path); r.SameFile(st) {
 				return &audit.Hashed{Hashes: r.Hashes}
 			}
 			return nil
