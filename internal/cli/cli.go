@@ -9,6 +9,7 @@ import (
 	"errors"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -45,6 +46,7 @@ type env struct {
 	stdout, stderr   io.Writer
 	stdoutIsTerminal bool
 	stderrIsTerminal bool
+	width            int // of the terminal stdout is, or 0
 	getenv           func(string) string
 	now              func() time.Time
 	prehashed        func(string) *prehash.Result
@@ -69,6 +71,9 @@ func Run(ctx context.Context, cfg Env) int {
 		e.stdoutIsTerminal = cfg.IsTerminal(cfg.Stdout)
 		e.stderrIsTerminal = cfg.IsTerminal(cfg.Stderr)
 	}
+	if e.stdoutIsTerminal {
+		e.width = terminalWidth(cfg.Stdout, e.getenv)
+	}
 	root := newRoot(e)
 	root.SetArgs(longFlags(root, cfg.Args))
 	err := root.ExecuteContext(ctx)
@@ -89,6 +94,19 @@ func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 func IsTerminal(w io.Writer) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// terminalWidth is the width of the terminal w is, or $COLUMNS, or 0.
+func terminalWidth(w io.Writer, getenv func(string) string) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
+		}
+	}
+	if n, err := strconv.Atoi(getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 0
 }
 
 const rootLong = `sigaudit audits CPython release artifacts for the signatures PEP 761 says

@@ -2,6 +2,7 @@ package cli
 
 import (
 	"os"
+	"slices"
 	"strings"
 	"sync"
 
@@ -179,13 +180,28 @@ func checkFormat(format string, allowed []string) error {
 
 // reportFlags are the output flags of verify and audit.
 type reportFlags struct {
-	format string
-	failOn string
+	format   string
+	failOn   string
+	show     string
+	wide     bool
+	output   string
+	sarif    string
+	junit    string
+	markdown string
 }
+
+// showValues are the values of --show.
+var showValues = []string{"findings", "all", "summary"}
 
 func (r *reportFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&r.format, "format", "table", "output `FORMAT`: "+strings.Join(report.Formats, ", "))
 	fs.StringVar(&r.failOn, "fail-on", "gap", "exit 3 on findings of this `SEVERITY` or worse: note, gap, mismatch (note < gap < mismatch), or none")
+	fs.StringVar(&r.show, "show", "findings", "what table and markdown list: `WHAT` is findings (summary, then artifacts with findings), all, or summary")
+	fs.BoolVar(&r.wide, "wide", false, "print full values (fingerprints, identities, names) instead of fitting the terminal")
+	fs.StringVarP(&r.output, "output", "o", "", "write the report to `FILE` instead of stdout (atomically)")
+	fs.StringVar(&r.sarif, "sarif", "", "also write a SARIF report to `FILE` (for code scanning)")
+	fs.StringVar(&r.junit, "junit", "", "also write a JUnit XML report to `FILE`")
+	fs.StringVar(&r.markdown, "markdown", "", "also write a Markdown report to `FILE`")
 }
 
 func (r *reportFlags) check() error {
@@ -195,7 +211,38 @@ func (r *reportFlags) check() error {
 	if _, err := failSet(r.failOn); err != nil {
 		return err
 	}
+	if !slices.Contains(showValues, r.show) {
+		return usageErr("use --show "+strings.Join(showValues, "|"), "unknown --show %q", r.show)
+	}
+	seen := map[string]string{}
+	for _, o := range r.outputs() {
+		if prev, ok := seen[o.path]; ok {
+			return usageErr("give each output its own file", "%s and %s name the same file %q", prev, o.flag, o.path)
+		}
+		seen[o.path] = o.flag
+	}
 	return nil
+}
+
+// sideOutput is one report file a run writes besides (or instead of)
+// stdout.
+type sideOutput struct {
+	flag, path, format string
+}
+
+func (r *reportFlags) outputs() []sideOutput {
+	var out []sideOutput
+	for _, o := range []sideOutput{
+		{"--output", r.output, r.format},
+		{"--sarif", r.sarif, "sarif"},
+		{"--junit", r.junit, "junit"},
+		{"--markdown", r.markdown, "markdown"},
+	} {
+		if o.path != "" {
+			out = append(out, o)
+		}
+	}
+	return out
 }
 
 func failSet(s string) (map[string]bool, error) {
@@ -212,10 +259,12 @@ func failSet(s string) (map[string]bool, error) {
 	return nil, usageErr("use --fail-on note|gap|mismatch|none", "unknown --fail-on %q", s)
 }
 
-// emit renders rep and returns errFindings when it fails the threshold.
+// emit renders rep to stdout (or --output) and to every side output,
+// appends the step summary when GITHUB_STEP_SUMMARY is set, and returns
+// errFindings when the report fails the --fail-on threshold.
 func (r *reportFlags) emit(e *env, rep *report.Report) error {
-	if err := report.Write(e.stdout, r.format, rep); err != nil {
-		return opErr("", "writing report: %v", err)
+	if err := writeReports(e, r, rep); err != nil {
+		return err
 	}
 	fs, _ := failSet(r.failOn)
 	if rep.Fails(fs) {
