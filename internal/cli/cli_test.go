@@ -134,3 +134,25 @@ func TestVerifyProgressOnlyOnTerminal(t *testing.T) {
 		t.Errorf("progress without a terminal: %q", errOut)
 	}
 }
+
+func TestCanonicalName(t *testing.T) {
+	for _, c := range []struct{ base, v, kind, want string }{
+		{"python.tar.xz", "3.13.5", "", "Python-3.13.5.tar.xz"},
+		{"python.tgz", "3.15.0a8", "", "Python-3.15.0a8.tgz"},
+		{"installer.exe", "3.14.0", "", "python-3.14.0-amd64.exe"},
+		{"py.pkg", "3.13.5", "", "python-3.13.5-macos11.pkg"},
+		{"embed.zip", "3.13.5", "windows", "python-3.13.5-embed-amd64.zip"},
+		{"docs.zip", "3.13.5", "docs", "python-3.13.5-docs-html.zip"},
+		{"android.tar.gz", "3.14.0", "android", "python-3.14.0-aarch64-linux-android.tar.gz"},
+		{"python.zip", "3.13.5", "", ""},
+		{"python.tar.xz", "3.13.5", "windows", ""},
+	} {
+		got, ok := canonicalName(c.base, c.v, c.kind)
+		if !ok {
+			got = ""
+		}
+		if got != c.want {
+			t.Errorf("canonicalName(%q, %q, %q) = %q, want %q", c.base, c.v, c.kind, got, c.want)
+		}
+	}
+}
