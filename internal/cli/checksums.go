@@ -25,6 +25,7 @@ type checksumsFlags struct {
 	artifacts     []string
 	kind          string
 	allowUnsigned bool
+	allowUnproven bool
 }
 
 func newChecksumsCmd(e *env) *cobra.Command {
@@ -45,6 +46,7 @@ func newChecksumsCmd(e *env) *cobra.Command {
 	fs.StringArrayVar(&f.artifacts, "artifact", nil, "only this artifact `NAME` (repeatable)")
 	fs.StringVar(&f.kind, "kind", "", "only artifacts of this `KIND`: source, windows, macos, android, docs")
 	fs.BoolVar(&f.allowUnsigned, "allow-unsigned-api", false, "for artifacts without Sigstore, print the API's SHA-256 marked unproven")
+	fs.BoolVar(&f.allowUnproven, "allow-unproven", false, "print, marked unproven, a verified bundle's digest that nothing binds to the artifact (instead of exit 3)")
 	return cmd
 }
 
@@ -85,7 +87,7 @@ func runChecksums(e *env, pos []string, f *checksumsFlags) error {
 	if missing := audit.KeepArtifacts(rep, f.artifacts, f.kind); len(missing) > 0 {
 		return usageErr("check the artifact name", "--artifact %q is not in the selected releases", missing[0])
 	}
-	c := audit.Checksums(rep, audit.APIDigests(t.API), f.allowUnsigned)
+	c := audit.ChecksumsWith(rep, audit.ChecksumOptions{API: audit.APIDigests(t.API), AllowUnsigned: f.allowUnsigned, AllowUnproven: f.allowUnproven})
 	if err := report.WriteChecksums(e.stdout, f.format, c); err != nil {
 		return opErr("", "writing checksums: %v", err)
 	}

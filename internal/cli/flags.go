@@ -188,10 +188,12 @@ type reportFlags struct {
 	sarif    string
 	junit    string
 	markdown string
+	// trustedRoot is the --trusted-root in use, for Report.Tool.
+	trustedRoot string
 }
 
 // showValues are the values of --show.
-var showValues = []string{"findings", "all", "summary"}
+var showValues = report.ShowValues
 
 func (r *reportFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&r.format, "format", "table", "output `FORMAT`: "+strings.Join(report.Formats, ", "))
@@ -265,6 +267,9 @@ func failSet(s string) (map[string]bool, error) {
 func (r *reportFlags) emit(e *env, rep *report.Report) error {
 	if err := writeReports(e, r, rep); err != nil {
 		return err
+	}
+	if rep.Errors() {
+		return opErr("see the artifacts with status \"error\"", "some files could not be read: no verdict for them")
 	}
 	fs, _ := failSet(r.failOn)
 	if rep.Fails(fs) {

@@ -20,11 +20,21 @@ func (r *reportFlags) options(e *env, toTerminal bool) reportOptions {
 	return o
 }
 
+// layout are the options of policy and plan output on stdout.
+func layout(e *env, wide bool) reportOptions {
+	o := reportOptions{Wide: wide}
+	if e.stdoutIsTerminal {
+		o.Width = e.width
+		o.Color = e.getenv("NO_COLOR") == ""
+	}
+	return o
+}
+
 // writeReports renders every output of a run in memory first, then writes
 // the files atomically (a temporary file renamed into place), so an error
 // leaves no half-written report behind.
 func writeReports(e *env, r *reportFlags, rep *report.Report) error {
-	fillTool(rep)
+	r.stamp(e, rep)
 	type rendered struct {
 		flag, path string
 		data       []byte

@@ -19,6 +19,7 @@ sigaudit, and the cosign and gpg equivalents.`
 func newPlanCmd(e *env) *cobra.Command {
 	var tf timelineFlags
 	var format, at, from string
+	var wide bool
 	cmd := &cobra.Command{
 		Use:     "plan [flags] [VERSION|LINE ...]",
 		Short:   "the PEP 761 migration plan for the lines a packager ships",
@@ -55,12 +56,14 @@ func newPlanCmd(e *env) *cobra.Command {
 			if err != nil {
 				return versionErr(err)
 			}
-			return report.WritePlan(e.stdout, format, p)
+			p.Tool = tool("")
+			return report.RenderPlan(e.stdout, format, p, layout(e, wide))
 		},
 	}
 	fs := cmd.Flags()
 	tf.register(fs)
 	fs.StringVar(&format, "format", "table", "output `FORMAT`: table, json or markdown")
+	fs.BoolVar(&wide, "wide", false, "print full values (fingerprints, identities, commands) instead of fitting the terminal")
 	fs.StringVar(&at, "at", "", "answer for this `DATE` (YYYY-MM-DD; default today, UTC)")
 	fs.StringVar(&from, "from", "", "read lines or versions from `FILE` (versions.json shape, JSON array, or plain list)")
 	return cmd

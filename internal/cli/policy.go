@@ -14,6 +14,7 @@ With no arguments, every line sigaudit knows.`
 
 func newPolicyCmd(e *env) *cobra.Command {
 	var format string
+	var wide bool
 	var tf timelineFlags
 	cmd := &cobra.Command{
 		Use:     "policy [flags] [VERSION|LINE ...]",
@@ -32,11 +33,13 @@ func newPolicyCmd(e *env) *cobra.Command {
 			if err != nil {
 				return versionErr(err)
 			}
-			return report.WritePolicy(e.stdout, format, p)
+			p.Tool = tool("")
+			return report.RenderPolicy(e.stdout, format, p, layout(e, wide))
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&format, "format", "table", "output `FORMAT`: table, json or markdown")
+	fs.BoolVar(&wide, "wide", false, "print full values (fingerprints, identities, issuers) instead of fitting the terminal")
 	tf.register(fs)
 	return cmd
 }

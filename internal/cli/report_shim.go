@@ -1,42 +1,44 @@
 package cli
 
 import (
-	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"io"
+	"os"
+	"time"
 
 	"github.com/sigaudit/sigaudit/report"
+	"github.com/sigaudit/sigaudit/sigstore"
+	"github.com/sigaudit/sigaudit/timeline"
 )
 
-// Until report.Options, report.Render, report.StepSummary and Report.Tool
-// land on main, these stand in for them; the flags are parsed and checked
-// already.
+type reportOptions = report.Options
 
-type reportOptions struct {
-	Show  string
-	Wide  bool
-	Width int
-	Color bool
+func renderReport(w io.Writer, format string, rep *report.Report, opt reportOptions) error {
+	return report.Render(w, format, rep, opt)
 }
 
-func renderReport(w *bytes.Buffer, format string, rep *report.Report, _ reportOptions) error {
-	return report.Write(w, format, rep)
-}
+func stepSummary(rep *report.Report) []byte { return report.StepSummary(rep) }
 
-// stepSummary is the Markdown report cut to maxStepSummary at a line end.
-func stepSummary(rep *report.Report) []byte {
-	var buf bytes.Buffer
-	if err := report.Write(&buf, "markdown", rep); err != nil {
-		return nil
-	}
-	b := buf.Bytes()
-	if len(b) > maxStepSummary {
-		note := []byte("\n_(cut at 64 KiB: see the full report)_\n")
-		b = b[:maxStepSummary-len(note)]
-		if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
-			b = b[:i+1]
+// tool says which sigaudit, with which data, made a document; trustedRoot
+// is the --trusted-root file in use, or "" for the embedded root.
+func tool(trustedRoot string) report.Tool {
+	t := report.Tool{Name: "sigaudit", Version: Version(), Commit: Commit(), TimelineRevision: timeline.EmbeddedInfo().Revision}
+	if trustedRoot != "" {
+		if b, err := os.ReadFile(trustedRoot); err == nil {
+			sum := sha256.Sum256(b)
+			t.TrustedRootSHA256 = hex.EncodeToString(sum[:])
 		}
-		b = append(b, note...)
+	} else if ri, err := sigstore.EmbeddedRootInfo(); err == nil {
+		t.TrustedRootSHA256 = ri.SHA256
 	}
-	return b
+	return t
 }
 
-func fillTool(*report.Report) {}
+// stamp fills the report's tool and, for JUnit, the time it was made.
+func (r *reportFlags) stamp(e *env, rep *report.Report) {
+	rep.Tool = tool(r.trustedRoot)
+	if r.format == "junit" || r.junit != "" {
+		rep.Time = e.now().UTC().Format(time.RFC3339)
+	}
+}

@@ -116,6 +116,7 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 			prog.update(i+1, len(pos))
 		}
 	}
+	f.rf.trustedRoot = f.af.trust.trustedRoot
 	return f.rf.emit(e, rep)
 }
 
