@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
@@ -80,11 +81,14 @@ type Options struct {
 	Expect   timeline.Options
 }
 
+// defaultTimeline is parsed once: timeline.Default parses on every call.
+var defaultTimeline = sync.OnceValue(timeline.Default)
+
 func (o Options) tl() *timeline.Timeline {
 	if o.Timeline != nil {
 		return o.Timeline
 	}
-	return timeline.Default()
+	return defaultTimeline()
 }
 
 func (o Options) digests() Digests {

@@ -3,6 +3,7 @@ package recipe
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -356,5 +358,28 @@ func TestRenderEscapes(t *testing.T) {
 	}
 	if err := Write(&md, "yaml", nil); err == nil {
 		t.Error("unknown format: no error")
+	}
+}
+
+// Variables that expand exponentially, a huge line, deep brace nesting:
+// parsing stays fast.
+func TestHostileExpansion(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&b, "v%d=\"$v%d$v%d$v%d$v%d${v%d%%%%*a*a*a*a*a*a*b}\"\n", i, i+1, i+1, i+1, i+1, i+1)
+	}
+	b.WriteString("v60=3.13.5\n")
+	for i := 0; i < 500; i++ {
+		b.WriteString("wget https://www.python.org/ftp/python/$v0/Python-$v0.tgz{,.asc}{,.sig} # $v0\n")
+	}
+	b.WriteString(strings.Repeat("{", 100000) + "\n")
+	start := time.Now()
+	for _, f := range Formats {
+		if r, err := ParseAs(f, "x.sh", []byte(b.String())); err == nil {
+			Lint(r, Options{})
+		}
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("hostile input took %v", d)
 	}
 }
