@@ -383,3 +383,27 @@ func TestHostileExpansion(t *testing.T) {
 		t.Errorf("hostile input took %v", d)
 	}
 }
+
+func TestChecksumDigests(t *testing.T) {
+	c := ChecksumDigests{Checksums: &report.Checksums{
+		Checksums: []report.Checksum{{Name: "Python-3.13.5.tar.xz", Version: "3.13.5", SHA256: "93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640", Proven: true, Level: report.LevelProven, Proof: &report.Proof{Signer: true, SigningWindow: true, UniqueInRelease: true, DigestsAgree: true}},
+			{Name: "Python-3.13.5.tgz", Version: "3.13.5", SHA256: "e6190f52699b534ee203d9f417bdbca05a92f23e35c19c691a50ed2942835385", Level: report.LevelBound}},
+		Rejected: []report.Rejected{{Name: "python-3.13.5-amd64.exe", Version: "3.13.5", Status: "unverified", Reason: "replayed bundle"}},
+	}, Fallback: RecordDigests{}}
+	if _, p, ok := c.Digest("3.13.5", "Python-3.13.5.tar.xz"); !ok || !p.Proven || len(p.Held) != 4 {
+		t.Errorf("proven: %+v", p)
+	}
+	if _, p, ok := c.Digest("3.13.5", "Python-3.13.5.tgz"); !ok || p.Proven {
+		t.Errorf("bound only: %+v", p)
+	}
+	if _, p, ok := c.Digest("3.13.5", "python-3.13.5-amd64.exe"); !ok || p.Proven || !strings.Contains(p.Source, "replayed") {
+		t.Errorf("rejected: %+v", p)
+	}
+	out, err := Pin("3.13.5", SHA256Sum, Material{Digests: c})
+	if err != nil || !strings.Contains(string(out), "93e583f2") {
+		t.Errorf("pin from checksums: %v %s", err, out)
+	}
+	if _, err := Pin("3.13.5", Brew, Material{Digests: c}); err == nil {
+		t.Error("pin wrote a digest that is only bound by signer and time")
+	}
+}
