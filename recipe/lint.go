@@ -222,7 +222,11 @@ func (j *judge) expect(version, kind string) (timeline.Expectation, bool) {
 
 func (j *judge) templated(p *Artifact) {
 	v := j.r.Verify
-	if v.Delegated != "" || len(p.Checksums) > 0 || v.PGP || v.Sigstore {
+	if v.Delegated != "" || len(p.Checksums) > 0 {
+		return
+	}
+	if v.PGP || v.Sigstore {
+		j.add(report.Gap, CodeChecksumWeak, p.Line, "%s is pinned by nothing: no checksum is checked, only a signature; pin each release's SHA-256 as well (sigaudit pin VERSION --format sha256sum)", p.Artifact)
 		return
 	}
 	j.add(report.Gap, CodeUnverified, p.Line, "%s is downloaded from python.org with neither a checksum nor a signature check; pin its SHA-256 (sigaudit pin VERSION --format sha256sum) and verify its signature (sigaudit verify)", p.Artifact)
@@ -374,7 +378,7 @@ func (j *judge) signatures(line int, version, what string, exp timeline.Expectat
 			if !found {
 				j.add(report.Mismatch, CodePGPKeyWrong, keyLine, "%s: the recipe's PGP keys (%s) do not include %s's %s, who signs it under PEP 761; write %s", what, keyList(fps), exp.PGPSigner, strings.Join(exp.PGPFingerprints, ", "), strings.Join(exp.PGPFingerprints, ", "))
 			} else if len(extra) > 0 {
-				j.add(report.Note, CodePGPKeyExtra, keyLine, "%s: only %s's key %s signs it; the recipe also accepts %s", what, exp.PGPSigner, strings.Join(exp.PGPFingerprints, ", "), strings.Join(dedupe(extra), ", "))
+				j.add(report.Note, CodePGPKeyExtra, keyLine, "%s: only %s's key %s signs it; the recipe also accepts %s; keep only %s", what, exp.PGPSigner, strings.Join(exp.PGPFingerprints, ", "), strings.Join(dedupe(extra), ", "), strings.Join(exp.PGPFingerprints, ", "))
 			}
 		} else if len(rings) > 0 && v.PGP {
 			j.add(report.Note, CodePGPKeyExtra, keyLine, "%s: the signature is checked against the whole keyring %s, which accepts every release manager; pin %s's key %s", what, rings[0].Keyring, exp.PGPSigner, strings.Join(exp.PGPFingerprints, ", "))

@@ -306,6 +306,9 @@ func (p *parser) expandDepth(s string, n, depth int) (string, bool) {
 		}
 		p.cache[key] = cached{"", false} // a self-reference resolves to nothing
 		v, k := p.expandDepth(raw, a.line, depth+1)
+		if k && unresolved(v) {
+			v, k = "", false // a command substitution or template: keep the reference
+		}
 		p.cache[key] = cached{v, k}
 		return v, k
 	}
@@ -452,6 +455,14 @@ func (p *parser) addURL(raw string, n int) int {
 	rest := u[strings.Index(u, "/ftp/python/")+len("/ftp/python/"):]
 	dir, file := path.Split(rest)
 	dir = strings.TrimSuffix(dir, "/")
+	if strings.ContainsAny(file, "${(") && !strings.Contains(file, ".") {
+		// fetch_source "Python-${V}.tar.xz" "${URL}/${DIST_DIR}": the URL
+		// names a directory; the file name is an argument on the same line.
+		if m := reNextName.FindString(p.lines[n-1]); m != "" && !strings.Contains(m, "/") {
+			file = m
+			u += "/" + m
+		}
+	}
 	if file == "" && strings.ContainsAny(dir, "${%") && n < len(p.lines) {
 		// A computed URL split over lines (deadsnakes' f-strings).
 		if m := reNextName.FindString(p.lines[n]); m != "" {
@@ -517,7 +528,7 @@ func (p *parser) findURLs() {
 		}
 		cands := []string{l}
 		if strings.ContainsAny(l, "${%") {
-			if e, ok := p.expand(l, n); e != l && ok {
+			if e, ok := p.expand(l, n); e != l && ok && !unresolved(e) {
 				cands = []string{e}
 			} else if e != l && rePyURL.MatchString(e) && !strings.Contains(l, "python.org/ftp/python/") {
 				// e.g. source=("${url}/ftp/${_pkg}/${_pyver}/${_tarfile}")
@@ -540,8 +551,8 @@ func (p *parser) findURLs() {
 			}
 		}
 		// A URL whose version part stays a variable: keep it as written.
-		if !found && strings.Contains(l, "python.org/ftp/python/") && !reCommentLine.MatchString(l) {
-			for _, u := range rePyURLLoose.FindAllString(l, -1) {
+		if src := cands[0]; !found && strings.Contains(src, "python.org/ftp/python/") && !reCommentLine.MatchString(l) {
+			for _, u := range rePyURLLoose.FindAllString(src, -1) {
 				p.addURL(u, n)
 			}
 		}
@@ -1272,4 +1283,10 @@ func keyringIn(l string) []string {
 		return nil
 	}
 	return reKeyring.FindStringSubmatch(l)
+}
+
+// unresolved reports whether an expansion still holds a shell command
+// substitution, a parameter reference or a template expression.
+func unresolved(s string) bool {
+	return strings.Contains(s, "$(") || strings.Contains(s, "${") || strings.Contains(s, "{{") || strings.Contains(s, "`")
 }
