@@ -494,3 +494,32 @@ func LintBytes(name string, content []byte, opt Options) (*Recipe, error) {
 	Lint(r, opt)
 	return r, nil
 }
+
+// LintFiles reads and judges each file in order. Every file yields a
+// Recipe (one that cannot be read or holds nothing to check has Error
+// set); failed counts those.
+func LintFiles(names []string, opt Options) (rs []*Recipe, failed int) {
+	for _, n := range names {
+		r, err := LintFile(n, opt)
+		if err != nil {
+			failed++
+		}
+		rs = append(rs, r)
+	}
+	return rs, failed
+}
+
+// ExitCode is `sigaudit lint`'s exit status: 1 when a file could not be
+// read or held nothing to check, 3 when a finding's severity is in
+// failOn, else 0.
+func ExitCode(rs []*Recipe, failOn map[string]bool) int {
+	for _, r := range rs {
+		if r.Error != "" {
+			return 1
+		}
+	}
+	if Fails(rs, failOn) {
+		return 3
+	}
+	return 0
+}

@@ -407,3 +407,15 @@ func TestChecksumDigests(t *testing.T) {
 		t.Error("pin wrote a digest that is only bound by signer and time")
 	}
 }
+
+func TestLintFilesExitCode(t *testing.T) {
+	good := filepath.Join("testdata", "recipes", "Dockerfile.wrongkey")
+	rs, failed := LintFiles([]string{good}, Options{})
+	if failed != 0 || ExitCode(rs, map[string]bool{"mismatch": true}) != 3 || ExitCode(rs, map[string]bool{}) != 0 {
+		t.Errorf("wrong key: failed %d, exit %d", failed, ExitCode(rs, map[string]bool{"mismatch": true}))
+	}
+	rs, failed = LintFiles([]string{good, filepath.Join("testdata", "recipes", "nothing.txt")}, Options{})
+	if failed != 1 || len(rs) != 2 || ExitCode(rs, map[string]bool{"mismatch": true}) != 1 {
+		t.Errorf("nothing to check: failed %d, exit %d", failed, ExitCode(rs, nil))
+	}
+}
