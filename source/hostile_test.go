@@ -245,6 +245,9 @@ func TestHugeAPIRefused(t *testing.T) {
 		endlessOf(w, r, 'x')
 	}))
 	h := newHTTP(t, srv.URL+"/")
+	oldSize := maxAPISize
+	maxAPISize = 4 << 20
+	defer func() { maxAPISize = oldSize }()
 	within(t, 30*time.Second, "endless API", func() {
 		if _, err := h.FetchAPI(context.Background(), srv.URL+"/api"); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("endless API: %v, want ErrTooLarge", err)
@@ -522,5 +525,34 @@ func TestHTTPErrorsAreTyped(t *testing.T) {
 	cancel()
 	if _, err := ReadSmall(cctx, h, "v", "x", 10); !errors.Is(err, context.Canceled) || errors.Is(err, ErrUnreadable) {
 		t.Errorf("canceled: %v", err)
+	}
+}
+
+// The idle clock runs only while waiting for the server: a reader slower
+// than the idle timeout (a parser, a hash) is not cut.
+func TestSlowReaderIsNotIdle(t *testing.T) {
+	srv := newCounting(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(make([]byte, 3000)) }))
+	h := newHTTP(t, srv.URL+"/")
+	h.IdleTimeout = 100 * time.Millisecond
+	rc, err := h.Open(context.Background(), "v", "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	buf := make([]byte, 1000)
+	total := 0
+	for {
+		n, err := rc.Read(buf)
+		total += n
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", total, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if total != 3000 {
+		t.Errorf("read %d bytes", total)
 	}
 }
