@@ -394,6 +394,11 @@ func TestListingIsAuthoritative(t *testing.T) {
 	if b, err := l.Fetch(ctx, "Python-3.13.5.tgz.sigstore", 1000); err != nil || string(b) != "sig" {
 		t.Errorf("Fetch: %q %v", b, err)
 	}
+	for _, n := range []string{"Python-3.13.5.tgz.sigstore", "Python-3.13.5.tgz.asc"} {
+		if ok, err := l.Exists(ctx, n); ok != (n == "Python-3.13.5.tgz.sigstore") || err != nil {
+			t.Errorf("Exists(%s) = %v %v", n, ok, err)
+		}
+	}
 	// Bodies closed unread (a whole artifact, a 404 page) are drained or
 	// cut without opening more connections than the cap.
 	for range 5 {
@@ -437,8 +442,23 @@ func TestListingIsAuthoritative(t *testing.T) {
 		t.Error("probe outcomes not remembered")
 	}
 	l.Fetch(ctx, "Python-3.13.5.tgz.asc", 100)
+	if ok, err := l.Exists(ctx, "Python-3.13.5.tgz.asc"); ok || err != nil {
+		t.Errorf("Exists after a 404: %v %v", ok, err)
+	}
 	if c := srv.count("/nolist/3.13.5/Python-3.13.5.tgz.asc"); c != 1 {
 		t.Errorf("absent file probed %d times", c)
+	}
+	if ok, err := l.Exists(ctx, "Python-3.13.5.tgz.sigstore"); !ok || err != nil {
+		t.Errorf("Exists after a fetch: %v %v", ok, err)
+	}
+	if ok, err := l.Exists(ctx, "Python-3.13.5.tgz.crt"); ok || err != nil {
+		t.Errorf("Exists probe: %v %v", ok, err)
+	}
+	if ok, _ := l.Exists(ctx, "Python-3.13.5.tgz.crt"); ok || srv.count("/nolist/3.13.5/Python-3.13.5.tgz.crt") != 1 {
+		t.Errorf("Exists probed twice")
+	}
+	if b, err := l.SiblingFunc(ctx, "Python-3.13.5.tgz")(".sigstore", 100); err != nil || string(b) != "sig" {
+		t.Errorf("SiblingFunc: %q %v", b, err)
 	}
 	n.NoListing = true
 	before = srv.total.Load()
