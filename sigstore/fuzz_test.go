@@ -2,6 +2,7 @@ package sigstore
 
 import (
 	"bytes"
+	"github.com/sigstore/sigstore-go/pkg/bundle"
 	"os"
 	"path/filepath"
 	"testing"
@@ -27,6 +28,12 @@ func FuzzReadBundle(f *testing.F) {
 	v := NewVerifier(tr)
 	digest := bytes.Repeat([]byte{0xab}, 32)
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// sigaudit's loader accepts exactly what sigstore-go's does.
+		_, ours := parseBundle(b)
+		theirs := new(bundle.Bundle).UnmarshalJSON(b)
+		if (ours == nil) != (theirs == nil) {
+			t.Fatalf("parseBundle: %v, bundle.UnmarshalJSON: %v", ours, theirs)
+		}
 		bb, _, err := ReadBundle(bytes.NewReader(b))
 		if err != nil {
 			return
