@@ -469,36 +469,6 @@ func signingTime(ts []verify.TimestampVerificationResult) (time.Time, string) {
 	return t, proof
 }
 
-// classify maps sigstore-go's error chain (mostly untyped strings) to a
-// status by the verification step that failed.
-func classify(err error) Status {
-	var noID *verify.ErrNoMatchingCertificateIdentity
-	if errors.As(err, &noID) {
-		return WrongIdentity
-	}
-	msg := err.Error()
-	switch {
-	case strings.HasPrefix(msg, "failed to verify certificate identity"):
-		return WrongIdentity
-	case strings.Contains(msg, "artifact does not match digest"),
-		strings.Contains(msg, "does not match artifact"),
-		strings.Contains(msg, "provided artifact digests do not match"),
-		strings.Contains(msg, "no matching artifact hash"),
-		strings.Contains(msg, "artifact digest"):
-		return DigestMismatch
-	case strings.HasPrefix(msg, "failed to verify log inclusion"),
-		strings.HasPrefix(msg, "failed to verify timestamps"),
-		strings.HasPrefix(msg, "failed to verify leaf certificate"),
-		strings.HasPrefix(msg, "failed to verify signed certificate timestamp"),
-		strings.Contains(msg, "public key validity window"):
-		return Untrusted
-	case strings.HasPrefix(msg, "failed to verify signature"),
-		strings.HasPrefix(msg, "failed to get signature verifier"):
-		return Invalid
-	}
-	return Invalid
-}
-
 // --- legacy .crt + .sig ---
 
 // legacySigner checks what can be checked of a pair without the artifact:
