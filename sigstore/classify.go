@@ -47,9 +47,9 @@ var signatureCauses = map[string]Status{
 	// message signature, artifact digest given
 	"artifact does not match digest": DigestMismatch,
 	// DSSE envelope, artifact given
-	"provided artifact digests do not match digests in statement":      DigestMismatch,
-	"no matching artifact hash algorithm found in subject digests":     DigestMismatch,
-	"provided artifact digests does not match digests in statement":    DigestMismatch,
+	"provided artifact digests do not match digests in statement":     DigestMismatch,
+	"no matching artifact hash algorithm found in subject digests":    DigestMismatch,
+	"provided artifact digests does not match digests in statement":   DigestMismatch,
 	"provided artifact digest does not match any digest in statement": DigestMismatch,
 	// ed25519 message signatures need the artifact's bytes
 	"message signatures with ed25519 signatures can only be verified with artifacts, and not just their digest": Unsupported,
