@@ -106,15 +106,16 @@ func ReadBundle(r io.Reader) (*Bundle, Verdict, error) {
 	if err != nil {
 		return nil, Verdict{Status: Malformed, Reason: err.Error()}, err
 	}
-	var head struct {
-		MediaType string `json:"mediaType"`
-	}
-	if err := json.Unmarshal(raw, &head); err != nil {
-		err = fmt.Errorf("bundle is not JSON: %v", err)
-		return nil, Verdict{Status: Malformed, Reason: err.Error()}, err
-	}
 	bb, err := parseBundle(raw)
 	if err != nil {
+		// Only now read the media type, for the message.
+		var head struct {
+			MediaType string `json:"mediaType"`
+		}
+		if jerr := json.Unmarshal(raw, &head); jerr != nil {
+			err = fmt.Errorf("bundle is not JSON: %v", jerr)
+			return nil, Verdict{Status: Malformed, Reason: err.Error()}, err
+		}
 		st := Malformed
 		if errors.Is(err, bundle.ErrUnsupportedMediaType) {
 			st = Unsupported
