@@ -401,3 +401,19 @@ func TestCurrentTrust(t *testing.T) {
 	}
 	var _ *root.TrustedRoot
 }
+
+func TestTrustOversizedAndCancelled(t *testing.T) {
+	f := newTrustFixture(t)
+	// A mirror serving an endless timestamp.json: cut at go-tuf's bound.
+	f.repo.Put("timestamp.json", bytes.Repeat([]byte(" "), 1<<20))
+	f.refused(t, "more than the 16384 bytes expected")
+	// A cancelled update.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := UpdateTrust(ctx, f.opts); !errors.Is(err, context.Canceled) || !errors.Is(err, ErrTrustUpdate) {
+		t.Errorf("cancelled: %v", err)
+	}
+	if st, _, _ := CurrentTrust(f.dir, ""); st.Info.SHA256 != f.state.Info.SHA256 {
+		t.Error("root changed")
+	}
+}
