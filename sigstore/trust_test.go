@@ -417,3 +417,32 @@ func TestTrustOversizedAndCancelled(t *testing.T) {
 		t.Error("root changed")
 	}
 }
+
+// A cache updated long ago (every cached file expired since) still
+// updates from a repository that has moved on, rotated its root included.
+func TestTrustStaleCacheUpdates(t *testing.T) {
+	f := newTrustFixture(t)
+	later := time.Now().AddDate(2, 0, 0)
+	exp := later.AddDate(1, 0, 0).UTC().Truncate(time.Second)
+	f.repo.Root.Signed.Expires = exp
+	f.repo.Targets.Signed.Expires = exp
+	f.repo.Snapshot.Signed.Expires = exp
+	f.repo.Timestamp.Signed.Expires = exp
+	if err := f.repo.RotateRoot(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.repo.SetTarget("trusted_root.json", compactRoot(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.repo.Publish(); err != nil {
+		t.Fatal(err)
+	}
+	f.opts.Now = func() time.Time { return later }
+	st, err := UpdateTrust(context.Background(), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.TUFRootVersion != 2 || st.Info.SHA256 != sha256hex(compactRoot(t)) || !st.Updated.Equal(later.UTC().Truncate(time.Second)) {
+		t.Errorf("%+v", st)
+	}
+}
