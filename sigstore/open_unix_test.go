@@ -3,6 +3,7 @@
 package sigstore
 
 import (
+	"context"
 	"os"
 	"path/filepath"
 	"syscall"
@@ -41,5 +42,20 @@ func TestTrustFilesNotRegular(t *testing.T) {
 	case <-done:
 	case <-time.After(10 * time.Second):
 		t.Fatal("hung on a FIFO or device")
+	}
+}
+
+// Two updates of one cache at once: the second is refused while the first
+// holds the lock, and the root stays whole.
+func TestTrustUpdateLocked(t *testing.T) {
+	f := newTrustFixture(t)
+	unlock, err := lockDir(f.dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	f.refused(t, "another trust update is running")
+	unlock()
+	if _, err := UpdateTrust(context.Background(), f.opts); err != nil {
+		t.Errorf("after unlock: %v", err)
 	}
 }

@@ -303,6 +303,11 @@ func updateTrust(ctx context.Context, o TrustOptions) (TrustState, error) {
 	if err := os.MkdirAll(o.CacheDir, 0o700); err != nil {
 		return TrustState{}, err
 	}
+	unlock, err := lockDir(o.CacheDir)
+	if err != nil {
+		return TrustState{}, err
+	}
+	defer unlock()
 	metaDir := filepath.Join(o.CacheDir, cacheMetaDir, tuf.URLToPath(repo))
 	staging, err := os.MkdirTemp(o.CacheDir, ".update-")
 	if err != nil {
