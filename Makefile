@@ -16,6 +16,6 @@ release:
 	scripts/release.sh $(VERSION)
 # Two independent builds of HEAD must be byte-identical.
 reproduce:
-	scripts/release_test.sh
+	PLATFORMS="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64" scripts/release_test.sh
 image:
 	docker build -t sigaudit:$(VERSION) --build-arg VERSION=$(VERSION) .

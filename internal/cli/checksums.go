@@ -10,7 +10,8 @@ import (
 
 const checksumsUsage = `
 Usage: sigaudit checksums [--source URL|DIR] [--api URL|FILE] [--format sha256sum|json]
-                          [--artifact NAME]... [--kind KIND] [--allow-unsigned-api] VERSION...
+                          [--artifact NAME]... [--kind KIND] [--allow-unsigned-api]
+                          [--allow-unproven] VERSION...
 
 Prints a proven SHA-256 per artifact: the digest a Sigstore bundle signs,
 with the bundle verified (offline by default) against the release manager's
@@ -36,6 +37,7 @@ func runChecksums(e *env, args []string) error {
 	fs.Var(&artifacts, "artifact", "only this artifact `NAME` (repeatable)")
 	kind := fs.String("kind", "", "only artifacts of this `KIND`: source, windows, macos, android, docs")
 	allowUnsigned := fs.Bool("allow-unsigned-api", false, "for artifacts without Sigstore, print the API's SHA-256 marked unproven")
+	allowUnproven := fs.Bool("allow-unproven", false, "print, marked unproven, a verified bundle's digest that nothing binds to the artifact (instead of exit 3)")
 	pos, err := parse(fs, args)
 	if err != nil {
 		return err
@@ -88,7 +90,7 @@ func runChecksums(e *env, args []string) error {
 			return usageErr("check the artifact name", "--artifact %q is not in the selected releases", n)
 		}
 	}
-	c := audit.Checksums(rep, apiDigests, *allowUnsigned)
+	c := audit.ChecksumsWith(rep, audit.ChecksumOptions{API: apiDigests, AllowUnsigned: *allowUnsigned, AllowUnproven: *allowUnproven})
 	if err := report.WriteChecksums(e.stdout, *format, c); err != nil {
 		return opErr("", "writing checksums: %v", err)
 	}

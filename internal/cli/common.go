@@ -151,6 +151,9 @@ func (r *reportFlags) emit(w io.Writer, rep *report.Report) error {
 	if err := report.Write(w, r.format, rep); err != nil {
 		return opErr("", "writing report: %v", err)
 	}
+	if rep.Errors() {
+		return opErr("see the artifacts with status \"error\"", "some files could not be read: no verdict for them")
+	}
 	fs, _ := failSet(r.failOn)
 	if rep.Fails(fs) {
 		return errFindings
