@@ -381,6 +381,17 @@ func moreCases() []moreCase {
 				write(t, p+".sigstore", realBundle(t))
 				return []string{"verify", "--format", "json", p}
 			}},
+		{name: "real tarball and signatures under an upper-case name", code: 2, errText: "--release", needsTarball: true,
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				abs, err := filepath.Abs(realTarball)
+				must(t, err)
+				p := filepath.Join(dir, "3.13.5", "PYTHON-3.13.5.TAR.XZ")
+				must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+				must(t, os.Symlink(abs, p))
+				write(t, p+".asc", realASC(t))
+				write(t, p+".sigstore", realBundle(t))
+				return []string{"verify", "--format", "json", p}
+			}},
 		// --- Sigstore ---
 		{name: "foreign Sigstore instance, right identity and digest", code: 3,
 			want: []string{"gap:pgp-missing", "mismatch:sigstore-untrusted"},
@@ -510,9 +521,12 @@ func moreCases() []moreCase {
 	}
 }
 
+// fifoCases are set on systems with FIFOs (more_unix_test.go).
+var fifoCases []moreCase
+
 func TestMoreAttacks(t *testing.T) {
 	_, tarErr := os.Stat(realTarball)
-	cs := moreCases()
+	cs := append(moreCases(), fifoCases...)
 	for _, c := range cs {
 		t.Run(c.name, func(t *testing.T) { runMore(t, c, tarErr) })
 	}
