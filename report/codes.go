@@ -25,6 +25,9 @@ const (
 	CodePGPNotChecked       = "pgp-not-checked"        // note: --digest-only, the .asc was not verified
 	CodeDigestUnconfirmed   = "digest-unconfirmed"     // note: no independent SHA-256 confirms the bundle digest
 	CodeAPIClaimMissing     = "api-claim-missing"      // mismatch: the API lists a signature file that is not published
+	CodeSigstoreNotChecked  = "sigstore-not-checked"   // gap: a guaranteed bundle could not be checked at all
+	CodeSignedOutsideWindow = "signed-outside-window"  // mismatch: the bundle was signed outside the version's signing window
+	CodeReleaseIncomplete   = "release-incomplete"     // gap: a selected release is empty or has no source tarball
 )
 
 var codeText = map[string]string{
@@ -50,21 +53,58 @@ var codeText = map[string]string{
 	CodePGPNotChecked:       "The PGP signature was not checked (digest-only mode)",
 	CodeDigestUnconfirmed:   "No independent SHA-256 (artifact, API, SBOM) confirms the digest the bundle signs",
 	CodeAPIClaimMissing:     "python.org's API lists a signature file that is not published",
+	CodeSigstoreNotChecked:  "A guaranteed Sigstore signature could not be checked (no digest known or named)",
+	CodeSignedOutsideWindow: "The Sigstore bundle was signed outside the time python.org signed this version",
+	CodeReleaseIncomplete:   "A selected release directory is empty or lacks a source tarball",
 }
 
-// CodeDescription is a one-line description of a finding code.
-func CodeDescription(code string) string {
+// codeFix says what to do about each finding code: the "what to do" of
+// the summary, SARIF's rule help and the HTML report.
+var codeFix = map[string]string{
+	CodePGPMissing:          "Fetch the .asc from python.org (mirrors often drop it) and re-run; if python.org lacks it too, report it to the release manager.",
+	CodeSigstoreMissing:     "Fetch the .sigstore bundle from python.org and re-run; if python.org lacks it too, report it to the release manager.",
+	CodePGPInvalid:          "Do not use the artifact: it or its .asc was altered. Download both again from python.org.",
+	CodePGPWrongSigner:      "Do not trust the artifact: a key other than the expected manager's signed it. Check the timeline or pass --policy.",
+	CodePGPUnknownSigner:    "Do not trust the artifact until the signing key is known: add the right key with --keyring if it is genuine.",
+	CodePGPMalformed:        "Download the .asc again from python.org; a truncated or non-signature file is not a signature.",
+	CodePGPWeakHash:         "Do not rely on this PGP signature (SHA-1 or weaker); rely on Sigstore or another digest.",
+	CodeSigstoreInvalid:     "Do not use the artifact: the bundle's signature does not verify. Download artifact and bundle again.",
+	CodeSigstoreIdentity:    "Do not trust the artifact: someone other than the expected manager signed it. Check the identity and issuer the timeline expects.",
+	CodeSigstoreUntrusted:   "Check the trust root (--trusted-root, --refresh-trust): the chain, log entry or timestamp does not verify against it.",
+	CodeSigstoreMalformed:   "Download the bundle again from python.org; it cannot be read.",
+	CodeSigstoreUnsupported: "Update sigaudit or verify with cosign: the bundle uses a format sigaudit does not support.",
+	CodeDigestMismatch:      "Do not use the artifact: its SHA-256 differs between sources. Download it again from python.org and compare.",
+	CodePGPNotGuaranteed:    "Nothing to fix: the .asc is extra. Rely on the guaranteed method (Sigstore).",
+	CodeLegacyFormat:        "Prefer the .sigstore bundle where python.org publishes one; a .crt + .sig pair proves no signing time.",
+	CodeSigningTimeUnproven: "Accept only if you trust the certificate's validity window; nothing proves when it was signed.",
+	CodeUnknownArtifact:     "Nothing to fix if the file is not a release artifact; otherwise name it with --release and --kind.",
+	CodeUnknownLine:         "Pass --policy FILE describing the line, or update sigaudit.",
+	CodeSourceError:         "Check the source (network, permissions, disk) and re-run; nothing was verified for this file.",
+	CodePGPNotChecked:       "Run without --digest-only to check the PGP signature over the artifact.",
+	CodeDigestUnconfirmed:   "Give an independent SHA-256 (download the artifact, --api, or an SBOM) to confirm the digest the bundle signs.",
+	CodeAPIClaimMissing:     "Fetch the signature file from python.org: the mirror lacks a file python.org's API lists.",
+	CodeSigstoreNotChecked:  "Give an independent SHA-256 (--api, an SBOM, or the artifact) and fetch python.org's own bundle.",
+	CodeSignedOutsideWindow: "Fetch this release's own bundle from python.org: this one was signed for another release.",
+	CodeReleaseIncomplete:   "Check the selector and the mirror: the release directory lacks its files.",
+}
+
+// codeDescription is a one-line description of a finding code.
+func codeDescription(code string) string {
 	if s, ok := codeText[code]; ok {
 		return s
 	}
 	return code
 }
 
-// Codes returns every finding code.
-func Codes() []string {
-	out := make([]string, 0, len(codeText))
-	for c := range codeText {
-		out = append(out, c)
+// codeRemedy says what to do about a finding code.
+func codeRemedy(code string) string {
+	if s, ok := codeFix[code]; ok {
+		return s
 	}
-	return out
+	return "See the finding codes in sigaudit's README."
+}
+
+// helpURI is where a finding code is documented (SARIF helpUri).
+func helpURI(code string) string {
+	return "https://github.com/sigaudit/sigaudit/blob/main/README.md#finding-codes"
 }

@@ -3,17 +3,7 @@
 // else in sigaudit formats output.
 package report
 
-import (
-	"encoding/json"
-	"fmt"
-	"io"
-	"sort"
-	"strings"
-
-	"github.com/olekukonko/tablewriter"
-	"github.com/olekukonko/tablewriter/renderer"
-	"github.com/olekukonko/tablewriter/tw"
-)
+import "sort"
 
 // Severities of findings.
 const (
@@ -28,6 +18,9 @@ const (
 	StatusNotExpected = "not-expected" // not guaranteed and absent
 	StatusNotChecked  = "not-checked"  // present but not verified (e.g. --digest-only for PGP)
 	StatusVerified    = "verified"
+	// StatusError: the artifact or a signature exists but could not be
+	// read (permissions, a read error): an operational error, no verdict.
+	StatusError = "error"
 )
 
 // Finding is one gap, mismatch or note about an artifact.
@@ -69,7 +62,9 @@ type Artifact struct {
 	Kind    string `json:"kind"`
 	SHA256  string `json:"sha256,omitempty"`
 	// Digests holds every SHA-256 known for the artifact, by source:
-	// artifact (computed), bundle, sbom, api, "sha256 flag".
+	// DigestArtifact, DigestBundle, DigestSBOM, DigestAPI, DigestFlag. JSON
+	// keys are snake_case (a legacy "sha256 flag" key is written
+	// "sha256_flag").
 	Digests  map[string]string `json:"digests,omitempty"`
 	Expected Expected          `json:"expected"`
 	PGP      Method            `json:"pgp"`
@@ -77,22 +72,37 @@ type Artifact struct {
 	Findings []Finding         `json:"findings"`
 }
 
-// Report is the result of verify or audit.
-type Report struct {
-	Artifacts []Artifact `json:"artifacts"`
+// Sources of a digest in Artifact.Digests.
+const (
+	DigestArtifact = "artifact"    // computed from the artifact
+	DigestBundle   = "bundle"      // the digest the Sigstore bundle signs
+	DigestSBOM     = "sbom"        // the SPDX SBOM beside the artifact
+	DigestAPI      = "api"         // python.org's downloads API
+	DigestFlag     = "sha256_flag" // --sha256 on the command line
+)
+
+// Schema names the version of sigaudit's JSON documents. Every JSON
+// output (audit and verify reports, policy, plan, checksums) starts with
+// it; a change that breaks a consumer bumps it.
+const Schema = "sigaudit/v1"
+
+// Tool says which sigaudit, with which data, made a document. The command
+// line fills it; renderers only print it.
+type Tool struct {
+	Name              string `json:"name"`
+	Version           string `json:"version"`
+	Commit            string `json:"commit,omitempty"`
+	TimelineRevision  string `json:"timeline_revision,omitempty"`
+	TrustedRootSHA256 string `json:"trusted_root_sha256,omitempty"`
 }
 
-// Worst returns the most severe finding severity present, "" if none.
-func (r *Report) Worst() string {
-	worst := ""
-	for _, a := range r.Artifacts {
-		for _, f := range a.Findings {
-			if rank(f.Severity) > rank(worst) {
-				worst = f.Severity
-			}
-		}
-	}
-	return worst
+// Report is the result of verify or audit.
+type Report struct {
+	Tool Tool `json:"tool"`
+	// Time is when the report was made (RFC 3339), if the command line
+	// says: JUnit's timestamp.
+	Time      string     `json:"time,omitempty"`
+	Artifacts []Artifact `json:"artifacts"`
 }
 
 // Fails reports whether any finding has one of the severities in failOn
@@ -103,6 +113,17 @@ func (r *Report) Fails(failOn map[string]bool) bool {
 			if failOn[f.Severity] {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// Errors reports whether an operational error kept a verdict from being
+// reached (a method with status "error"): the command then exits 1.
+func (r *Report) Errors() bool {
+	for _, a := range r.Artifacts {
+		if a.PGP.Status == StatusError || a.Sigstore.Status == StatusError {
+			return true
 		}
 	}
 	return false
@@ -143,136 +164,3 @@ func (r *Report) Sort(lineLess func(a, b string) int, versionLess func(a, b stri
 		})
 	}
 }
-
-// Formats lists the renderers for reports.
-var Formats = []string{"table", "json", "markdown", "sarif", "junit"}
-
-// Write renders r in format.
-func Write(w io.Writer, format string, r *Report) error {
-	if r.Artifacts == nil {
-		r.Artifacts = []Artifact{}
-	}
-	for i := range r.Artifacts {
-		if r.Artifacts[i].Findings == nil {
-			r.Artifacts[i].Findings = []Finding{}
-		}
-	}
-	switch format {
-	case "table":
-		return writeTable(w, r)
-	case "json":
-		return writeJSON(w, r)
-	case "markdown":
-		return writeMarkdown(w, r)
-	case "sarif":
-		return writeSARIF(w, r)
-	case "junit":
-		return writeJUnit(w, r)
-	}
-	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
-}
-
-func writeJSON(w io.Writer, v any) error {
-	enc := json.NewEncoder(w)
-	enc.SetIndent("", "  ")
-	enc.SetEscapeHTML(false)
-	return enc.Encode(v)
-}
-
-// newTable is the one table style sigaudit uses: plain ASCII, no colour,
-// header as typed, no wrapping (paths and identities stay whole).
-func newTable(w io.Writer) *tablewriter.Table {
-	return tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewBlueprint(tw.Rendition{
-			Borders: tw.BorderNone,
-			Symbols: tw.NewSymbols(tw.StyleASCII),
-			Settings: tw.Settings{
-				Separators: tw.Separators{BetweenColumns: tw.Off, BetweenRows: tw.Off},
-				Lines:      tw.Lines{ShowHeaderLine: tw.On},
-			},
-		})),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-	)
-}
-
-func newMarkdownTable(w io.Writer) *tablewriter.Table {
-	return tablewriter.NewTable(w,
-		tablewriter.WithRenderer(renderer.NewMarkdown()),
-		tablewriter.WithHeaderAutoFormat(tw.Off),
-		tablewriter.WithHeaderAlignment(tw.AlignLeft),
-		tablewriter.WithRowAutoWrap(tw.WrapNone),
-		tablewriter.WithHeaderAutoWrap(tw.WrapNone),
-	)
-}
-
-// trimWriter strips tablewriter's trailing padding from each line so output
-// is stable and diff-friendly.
-type trimWriter struct {
-	w   io.Writer
-	buf []byte
-	err error
-}
-
-func (t *trimWriter) Write(p []byte) (int, error) {
-	t.buf = append(t.buf, p...)
-	for {
-		i := strings.IndexByte(string(t.buf), '\n')
-		if i < 0 {
-			break
-		}
-		line := strings.TrimRight(string(t.buf[:i]), " ")
-		if _, err := io.WriteString(t.w, line+"\n"); err != nil && t.err == nil {
-			t.err = err
-		}
-		t.buf = t.buf[i+1:]
-	}
-	return len(p), t.err
-}
-
-func (t *trimWriter) Close() error {
-	if len(t.buf) > 0 {
-		if _, err := io.WriteString(t.w, strings.TrimRight(string(t.buf), " ")); err != nil && t.err == nil {
-			t.err = err
-		}
-		t.buf = nil
-	}
-	return t.err
-}
-
-func renderTable(w io.Writer, md bool, header []string, rows [][]string) error {
-	tw := &trimWriter{w: w}
-	var t *tablewriter.Table
-	if md {
-		t = newMarkdownTable(tw)
-	} else {
-		t = newTable(tw)
-	}
-	t.Header(header)
-	if err := t.Bulk(rows); err != nil {
-		return err
-	}
-	if err := t.Render(); err != nil {
-		return err
-	}
-	return tw.Close()
-}
-
-// OneLine keeps text on one line and free of terminal control bytes that
-// hostile file names or server answers could carry: newlines and tabs
-// become spaces, other control bytes '?'.
-func OneLine(s string) string {
-	return strings.Map(func(r rune) rune {
-		if r == '\n' || r == '\r' || r == '\t' {
-			return ' '
-		}
-		if r < 0x20 || r == 0x7f {
-			return '?'
-		}
-		return r
-	}, s)
-}
-
-func cell(s string) string { return OneLine(s) }
