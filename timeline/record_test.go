@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/sigaudit/sigaudit/record"
@@ -306,5 +307,13 @@ lapses: [{dir: 3.13.5, name: python-3.13.5-arm64.exe, method: sigstore, evidence
 		if _, err := timeline.Default().WithPolicy(bytes.NewReader([]byte(bad)), "bad.yaml"); err == nil {
 			t.Errorf("accepted %s", bad)
 		}
+	}
+}
+
+func TestSBOMKind(t *testing.T) {
+	v, _ := timeline.ParseVersion("3.13.5")
+	e, err := timeline.Default().ExpectFile(v, "sbom", "Python-3.13.5.tgz.spdx.json", timeline.Options{})
+	if err != nil || e.PGP || e.PGPUnknown || e.Sigstore || !strings.Contains(e.PGPReason, "no PGP signatures for sbom") {
+		t.Errorf("sbom: %+v %v", e, err)
 	}
 }
