@@ -6,6 +6,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 
 	"github.com/ProtonMail/go-crypto/openpgp"
 
@@ -80,11 +81,14 @@ type Options struct {
 	Expect   timeline.Options
 }
 
+// defaultTimeline is parsed once: timeline.Default parses on every call.
+var defaultTimeline = sync.OnceValue(timeline.Default)
+
 func (o Options) tl() *timeline.Timeline {
 	if o.Timeline != nil {
 		return o.Timeline
 	}
-	return timeline.Default()
+	return defaultTimeline()
 }
 
 func (o Options) digests() Digests {
@@ -218,7 +222,11 @@ func (j *judge) expect(version, kind string) (timeline.Expectation, bool) {
 
 func (j *judge) templated(p *Artifact) {
 	v := j.r.Verify
-	if v.Delegated != "" || len(p.Checksums) > 0 || v.PGP || v.Sigstore {
+	if v.Delegated != "" || len(p.Checksums) > 0 {
+		return
+	}
+	if v.PGP || v.Sigstore {
+		j.add(report.Gap, CodeChecksumWeak, p.Line, "%s is pinned by nothing: no checksum is checked, only a signature; pin each release's SHA-256 as well (sigaudit pin VERSION --format sha256sum)", p.Artifact)
 		return
 	}
 	j.add(report.Gap, CodeUnverified, p.Line, "%s is downloaded from python.org with neither a checksum nor a signature check; pin its SHA-256 (sigaudit pin VERSION --format sha256sum) and verify its signature (sigaudit verify)", p.Artifact)
@@ -370,7 +378,7 @@ func (j *judge) signatures(line int, version, what string, exp timeline.Expectat
 			if !found {
 				j.add(report.Mismatch, CodePGPKeyWrong, keyLine, "%s: the recipe's PGP keys (%s) do not include %s's %s, who signs it under PEP 761; write %s", what, keyList(fps), exp.PGPSigner, strings.Join(exp.PGPFingerprints, ", "), strings.Join(exp.PGPFingerprints, ", "))
 			} else if len(extra) > 0 {
-				j.add(report.Note, CodePGPKeyExtra, keyLine, "%s: only %s's key %s signs it; the recipe also accepts %s", what, exp.PGPSigner, strings.Join(exp.PGPFingerprints, ", "), strings.Join(dedupe(extra), ", "))
+				j.add(report.Note, CodePGPKeyExtra, keyLine, "%s: only %s's key %s signs it; the recipe also accepts %s; keep only %s", what, exp.PGPSigner, strings.Join(exp.PGPFingerprints, ", "), strings.Join(dedupe(extra), ", "), strings.Join(exp.PGPFingerprints, ", "))
 			}
 		} else if len(rings) > 0 && v.PGP {
 			j.add(report.Note, CodePGPKeyExtra, keyLine, "%s: the signature is checked against the whole keyring %s, which accepts every release manager; pin %s's key %s", what, rings[0].Keyring, exp.PGPSigner, strings.Join(exp.PGPFingerprints, ", "))
@@ -485,4 +493,33 @@ func LintBytes(name string, content []byte, opt Options) (*Recipe, error) {
 	}
 	Lint(r, opt)
 	return r, nil
+}
+
+// LintFiles reads and judges each file in order. Every file yields a
+// Recipe (one that cannot be read or holds nothing to check has Error
+// set); failed counts those.
+func LintFiles(names []string, opt Options) (rs []*Recipe, failed int) {
+	for _, n := range names {
+		r, err := LintFile(n, opt)
+		if err != nil {
+			failed++
+		}
+		rs = append(rs, r)
+	}
+	return rs, failed
+}
+
+// ExitCode is `sigaudit lint`'s exit status: 1 when a file could not be
+// read or held nothing to check, 3 when a finding's severity is in
+// failOn, else 0.
+func ExitCode(rs []*Recipe, failOn map[string]bool) int {
+	for _, r := range rs {
+		if r.Error != "" {
+			return 1
+		}
+	}
+	if Fails(rs, failOn) {
+		return 3
+	}
+	return 0
 }

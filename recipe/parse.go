@@ -25,21 +25,27 @@ type assignment struct {
 }
 
 type parser struct {
-	format  Format
-	name    string
-	text    string
-	lines   []string
-	vars    map[string][]assignment
-	pins    []Artifact
-	byURL   map[string]int
-	verify  Verification
-	scopes  []string // release line scope of each line ("" none), from case arms and key maps
-	nothing bool
+	format Format
+	name   string
+	text   string
+	lines  []string
+	vars   map[string][]assignment
+	pins   []Artifact
+	byURL  map[string]int
+	verify Verification
+	scopes []string // release line scope of each line ("" none), from case arms and key maps
+	budget int
+	cache  map[string]cached // expanded variable values, by name#assignment
+}
+
+type cached struct {
+	v  string
+	ok bool
 }
 
 func newParser(f Format, name string, content []byte) *parser {
 	text := strings.ReplaceAll(string(content), "\r\n", "\n")
-	p := &parser{format: f, name: name, text: text, lines: strings.Split(text, "\n"), vars: map[string][]assignment{}, byURL: map[string]int{}}
+	p := &parser{format: f, name: name, text: text, lines: strings.Split(text, "\n"), vars: map[string][]assignment{}, byURL: map[string]int{}, cache: map[string]cached{}}
 	return p
 }
 
@@ -240,9 +246,14 @@ func unquote(s string) string {
 // lookup returns the value of name as defined at line n: the last
 // definition before it, or the first after it.
 func (p *parser) lookup(name string, n int) (assignment, bool) {
+	a, _, ok := p.lookupIndex(name, n)
+	return a, ok
+}
+
+func (p *parser) lookupIndex(name string, n int) (assignment, int, bool) {
 	as := p.vars[name]
 	if len(as) == 0 {
-		return assignment{}, false
+		return assignment{}, 0, false
 	}
 	best := -1
 	for i, a := range as {
@@ -253,7 +264,7 @@ func (p *parser) lookup(name string, n int) (assignment, bool) {
 	if best < 0 {
 		best = 0
 	}
-	return as[best], true
+	return as[best], best, true
 }
 
 var (
@@ -266,24 +277,40 @@ var (
 // expand substitutes the variables it knows in s, as seen from line n. ok
 // is false when something could not be resolved.
 func (p *parser) expand(s string, n int) (string, bool) {
+	p.budget = 256 // variable substitutions per expansion: hostile files cannot blow it up
 	return p.expandDepth(s, n, 0)
 }
 
 func (p *parser) expandDepth(s string, n, depth int) (string, bool) {
-	if depth > 8 || len(s) > 4096 {
+	if depth > 8 || len(s) > 4096 || p.budget <= 0 {
 		return s, false
 	}
 	ok := true
 	val := func(name string) (string, bool) {
-		a, found := p.lookup(name, n)
-		if !found || a.items != nil {
-			if found && len(a.items) > 0 {
-				v, k := p.expandDepth(a.items[0], n, depth+1)
-				return v, k
-			}
+		p.budget--
+		if p.budget <= 0 {
 			return "", false
 		}
-		return p.expandDepth(a.value, n, depth+1)
+		a, idx, found := p.lookupIndex(name, n)
+		if !found || (a.items != nil && len(a.items) == 0) {
+			return "", false
+		}
+		// A value is expanded once, where it is assigned.
+		key := name + "#" + strconv.Itoa(idx)
+		if c, ok := p.cache[key]; ok {
+			return c.v, c.ok
+		}
+		raw := a.value
+		if a.items != nil {
+			raw = a.items[0]
+		}
+		p.cache[key] = cached{"", false} // a self-reference resolves to nothing
+		v, k := p.expandDepth(raw, a.line, depth+1)
+		if k && unresolved(v) {
+			v, k = "", false // a command substitution or template: keep the reference
+		}
+		p.cache[key] = cached{v, k}
+		return v, k
 	}
 	s = reShellRef.ReplaceAllStringFunc(s, func(m string) string {
 		sm := reShellRef.FindStringSubmatch(m)
@@ -323,6 +350,9 @@ func (p *parser) expandDepth(s string, n, depth int) (string, bool) {
 
 // applyOp applies a shell parameter expansion operator.
 func applyOp(v, op string) string {
+	if len(op) > 64 || len(v) > 1024 {
+		return v
+	}
 	switch {
 	case op == "":
 		return v
@@ -425,8 +455,20 @@ func (p *parser) addURL(raw string, n int) int {
 	rest := u[strings.Index(u, "/ftp/python/")+len("/ftp/python/"):]
 	dir, file := path.Split(rest)
 	dir = strings.TrimSuffix(dir, "/")
-	if file == "" && strings.ContainsAny(dir, "${%") {
-		file = rest // a computed URL split over lines (deadsnakes' f-strings)
+	if strings.ContainsAny(file, "${(") && !strings.Contains(file, ".") {
+		// fetch_source "Python-${V}.tar.xz" "${URL}/${DIST_DIR}": the URL
+		// names a directory; the file name is an argument on the same line.
+		if m := reNextName.FindString(p.lines[n-1]); m != "" && !strings.Contains(m, "/") {
+			file = m
+			u += "/" + m
+		}
+	}
+	if file == "" && strings.ContainsAny(dir, "${%") && n < len(p.lines) {
+		// A computed URL split over lines (deadsnakes' f-strings).
+		if m := reNextName.FindString(p.lines[n]); m != "" {
+			file = m
+			u += m
+		}
 	}
 	if file == "" {
 		return -1
@@ -471,6 +513,8 @@ func (p *parser) addFragment(i int, frag string, n int) {
 	}
 }
 
+var reNextName = regexp.MustCompile(`[Pp]ython-[^'"\s]+`)
+
 var reCommentLine = regexp.MustCompile(`^\s*(#|//|--|;)`)
 
 func (p *parser) findURLs() {
@@ -484,7 +528,7 @@ func (p *parser) findURLs() {
 		}
 		cands := []string{l}
 		if strings.ContainsAny(l, "${%") {
-			if e, ok := p.expand(l, n); e != l && ok {
+			if e, ok := p.expand(l, n); e != l && ok && !unresolved(e) {
 				cands = []string{e}
 			} else if e != l && rePyURL.MatchString(e) && !strings.Contains(l, "python.org/ftp/python/") {
 				// e.g. source=("${url}/ftp/${_pkg}/${_pyver}/${_tarfile}")
@@ -507,8 +551,8 @@ func (p *parser) findURLs() {
 			}
 		}
 		// A URL whose version part stays a variable: keep it as written.
-		if !found && strings.Contains(l, "python.org/ftp/python/") && !reCommentLine.MatchString(l) {
-			for _, u := range rePyURLLoose.FindAllString(l, -1) {
+		if src := cands[0]; !found && strings.Contains(src, "python.org/ftp/python/") && !reCommentLine.MatchString(l) {
+			for _, u := range rePyURLLoose.FindAllString(src, -1) {
 				p.addURL(u, n)
 			}
 		}
@@ -733,9 +777,10 @@ func (p *parser) namedChecksums() {
 }
 
 var (
-	reNearSum = regexp.MustCompile(`(?i)(?:^|[^a-z0-9_])(sha256|sha512|sha1|md5|blake2b|hash)["']?\s*(?:[:=]\s*)?["']?\s*(?:sha256[:-])?([0-9a-fA-F]{32,128}|[A-Za-z0-9+/]{43}=)["']?`)
-	reSRI     = regexp.MustCompile(`["'](sha256|sha512)-([A-Za-z0-9+/]+={0,2})["']`)
-	reURLKey  = regexp.MustCompile(`(?i)(^|\s|")(url|source|uri|download_url)\s*[:=]?\s*["']?https?://|\burl\s+"https?://`)
+	reNearSum      = regexp.MustCompile(`(?i)(?:^|[^a-z0-9_])(sha256|sha512|sha1|md5|blake2b|hash)["']?\s*(?:[:=]\s*)?["']?\s*(?:sha256[:-])?([0-9a-fA-F]{32,128}|[A-Za-z0-9+/]{43}=)["']?`)
+	reSRI          = regexp.MustCompile(`["'](sha256|sha512)-([A-Za-z0-9+/]+={0,2})["']`)
+	rePurlChecksum = regexp.MustCompile(`[?&]checksum=(?:sha256:)?([0-9a-f]{64})`)
+	reURLKey       = regexp.MustCompile(`(?i)(^|\s|")(url|source|uri|download_url)\s*[:=]?\s*["']?https?://|\burl\s+"https?://`)
 )
 
 // nearbyChecksums attaches checksums written on the URL's line or the few
@@ -761,7 +806,7 @@ func (p *parser) nearbyChecksums() {
 				if k := strings.Index(l, pin.Artifact); k >= 0 {
 					l = l[k:]
 				}
-				if m := regexp.MustCompile(`[?&]checksum=(?:sha256:)?([0-9a-f]{64})`).FindStringSubmatch(p.lines[n-1]); m != nil {
+				if m := rePurlChecksum.FindStringSubmatch(p.lines[n-1]); m != nil {
 					p.addChecksum(i, "sha256", m[1], n)
 				}
 			}
@@ -884,16 +929,16 @@ func (p *parser) findVerification() {
 			inValidPGP = true
 		}
 		if !comment {
-			if !v.PGP && reGPGVerify.MatchString(l) {
+			if !v.PGP && (strings.Contains(l, "gpg") || strings.Contains(l, "pgpsig")) && reGPGVerify.MatchString(l) {
 				v.PGP, v.PGPLine = true, n
 			}
-			if !v.Sigstore && reSigstoreVerify.MatchString(l) {
+			if !v.Sigstore && (strings.Contains(l, "verify") || strings.Contains(l, "sigstore")) && reSigstoreVerify.MatchString(l) {
 				v.Sigstore, v.SigstoreLine = true, n
 			}
 			if strings.Contains(l, "messageDigest") && v.DigestFromBundle == 0 {
 				v.DigestFromBundle = n
 			}
-			if m := reKeyring.FindStringSubmatch(l); m != nil {
+			if m := keyringIn(l); m != nil {
 				ring := m[1] + m[2]
 				if !strings.Contains(ring, "$") || strings.Contains(ring, "/") {
 					addKey(Key{Keyring: ring, Scope: p.scopeAt(n), Line: n})
@@ -949,6 +994,10 @@ func (p *parser) findVerification() {
 		// Sigstore identities and issuers.
 		// A value given through a variable is judged where the variable
 		// is set (per line in a case statement), not where it is used.
+		lowerL := strings.ToLower(l)
+		if !strings.Contains(lowerL, "identity") && !strings.Contains(lowerL, "issuer") {
+			continue
+		}
 		for _, m := range reIdentity.FindAllStringSubmatch(l, -1) {
 			if !strings.ContainsAny(m[1], "${}") {
 				v.Identities = append(v.Identities, Identity{Value: m[1], Scope: p.scopeAt(n), Line: n})
@@ -1227,4 +1276,17 @@ func CheckVersionsJSON(name string, content []byte, opt Options) (*Recipe, error
 	}
 	Lint(r, opt)
 	return r, nil
+}
+
+func keyringIn(l string) []string {
+	if !strings.Contains(l, "VERIFY_SIG_OPENPGP") && !strings.Contains(l, "--import") {
+		return nil
+	}
+	return reKeyring.FindStringSubmatch(l)
+}
+
+// unresolved reports whether an expansion still holds a shell command
+// substitution, a parameter reference or a template expression.
+func unresolved(s string) bool {
+	return strings.Contains(s, "$(") || strings.Contains(s, "${") || strings.Contains(s, "{{") || strings.Contains(s, "`")
 }

@@ -50,7 +50,7 @@ func Pin(version string, f Format, m Material) ([]byte, error) {
 	}
 	tl := m.Timeline
 	if tl == nil {
-		tl = timeline.Default()
+		tl = defaultTimeline()
 	}
 	exp, err := tl.Expect(pv, source.KindSource, m.Expect)
 	if err != nil {

@@ -228,6 +228,7 @@ var (
 	reVersionName    = regexp.MustCompile(`^[0-9]+\.[0-9]+(?:\.[0-9]+)?(?:[a-z]+[0-9]*)?(?:-dev)?t?$`)
 	reSHA256SumLine  = regexp.MustCompile(`(?m)^[0-9a-fA-F]{64}[ \t]+\*?\S+[ \t]*$`)
 	reDISTLine       = regexp.MustCompile(`(?m)^DIST\s+\S+\s+[0-9]+\s`)
+	reBrewClass      = regexp.MustCompile(`(?m)^class \w+ < Formula`)
 	reBSDSumLine     = regexp.MustCompile(`(?m)^(?:SHA512|SHA256|MD5|SHA1|BLAKE2b)\s*\([^)]+\)\s*=\s*[0-9a-f]+\s*$`)
 )
 
@@ -257,7 +258,7 @@ func Detect(name string, content []byte) Format {
 		return Pyenv
 	case lower == "meta.yaml" || lower == "recipe.yaml" || (strings.Contains(s, "{% set version") && has("source:")):
 		return Conda
-	case strings.HasSuffix(lower, ".rb") || regexp.MustCompile(`(?m)^class \w+ < Formula`).MatchString(s):
+	case strings.HasSuffix(lower, ".rb") || reBrewClass.MatchString(s):
 		return Brew
 	case strings.HasSuffix(lower, ".nix") || has("sourceVersion = {"):
 		return Nix

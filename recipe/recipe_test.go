@@ -3,6 +3,7 @@ package recipe
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -10,6 +11,7 @@ import (
 	"strings"
 	"syscall"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -144,7 +146,7 @@ func TestGeneratedFindings(t *testing.T) {
 	}
 	r = lintFixture(t, "build_python_runtime.sh")
 	// 3.12 | 3.13 with GitHub's issuer: one finding per line, at line 12.
-	if len(r.Findings) != 2 || !hasFinding(r, CodeSigstoreIdentity, 12) || r.Findings[0].Line != r.Findings[1].Line {
+	if n := strings.Count(strings.Join(codes(r), " "), CodeSigstoreIdentity); n != 2 || !hasFinding(r, CodeSigstoreIdentity, 12) || r.Findings[0].Line != r.Findings[1].Line {
 		t.Errorf("heroku per-line issuer: %+v", r.Findings)
 	}
 	r = lintFixture(t, "default.nix")
@@ -356,5 +358,64 @@ func TestRenderEscapes(t *testing.T) {
 	}
 	if err := Write(&md, "yaml", nil); err == nil {
 		t.Error("unknown format: no error")
+	}
+}
+
+// Variables that expand exponentially, a huge line, deep brace nesting:
+// parsing stays fast.
+func TestHostileExpansion(t *testing.T) {
+	var b strings.Builder
+	for i := 0; i < 60; i++ {
+		fmt.Fprintf(&b, "v%d=\"$v%d$v%d$v%d$v%d${v%d%%%%*a*a*a*a*a*a*b}\"\n", i, i+1, i+1, i+1, i+1, i+1)
+	}
+	b.WriteString("v60=3.13.5\n")
+	for i := 0; i < 500; i++ {
+		b.WriteString("wget https://www.python.org/ftp/python/$v0/Python-$v0.tgz{,.asc}{,.sig} # $v0\n")
+	}
+	b.WriteString(strings.Repeat("{", 100000) + "\n")
+	start := time.Now()
+	for _, f := range Formats {
+		if r, err := ParseAs(f, "x.sh", []byte(b.String())); err == nil {
+			Lint(r, Options{})
+		}
+	}
+	if d := time.Since(start); d > 20*time.Second {
+		t.Errorf("hostile input took %v", d)
+	}
+}
+
+func TestChecksumDigests(t *testing.T) {
+	c := ChecksumDigests{Checksums: &report.Checksums{
+		Checksums: []report.Checksum{{Name: "Python-3.13.5.tar.xz", Version: "3.13.5", SHA256: "93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640", Proven: true, Level: report.LevelProven, Proof: &report.Proof{Signer: true, SigningWindow: true, UniqueInRelease: true, DigestsAgree: true}},
+			{Name: "Python-3.13.5.tgz", Version: "3.13.5", SHA256: "e6190f52699b534ee203d9f417bdbca05a92f23e35c19c691a50ed2942835385", Level: report.LevelBound}},
+		Rejected: []report.Rejected{{Name: "python-3.13.5-amd64.exe", Version: "3.13.5", Status: "unverified", Reason: "replayed bundle"}},
+	}, Fallback: RecordDigests{}}
+	if _, p, ok := c.Digest("3.13.5", "Python-3.13.5.tar.xz"); !ok || !p.Proven || len(p.Held) != 4 {
+		t.Errorf("proven: %+v", p)
+	}
+	if _, p, ok := c.Digest("3.13.5", "Python-3.13.5.tgz"); !ok || p.Proven {
+		t.Errorf("bound only: %+v", p)
+	}
+	if _, p, ok := c.Digest("3.13.5", "python-3.13.5-amd64.exe"); !ok || p.Proven || !strings.Contains(p.Source, "replayed") {
+		t.Errorf("rejected: %+v", p)
+	}
+	out, err := Pin("3.13.5", SHA256Sum, Material{Digests: c})
+	if err != nil || !strings.Contains(string(out), "93e583f2") {
+		t.Errorf("pin from checksums: %v %s", err, out)
+	}
+	if _, err := Pin("3.13.5", Brew, Material{Digests: c}); err == nil {
+		t.Error("pin wrote a digest that is only bound by signer and time")
+	}
+}
+
+func TestLintFilesExitCode(t *testing.T) {
+	good := filepath.Join("testdata", "recipes", "Dockerfile.wrongkey")
+	rs, failed := LintFiles([]string{good}, Options{})
+	if failed != 0 || ExitCode(rs, map[string]bool{"mismatch": true}) != 3 || ExitCode(rs, map[string]bool{}) != 0 {
+		t.Errorf("wrong key: failed %d, exit %d", failed, ExitCode(rs, map[string]bool{"mismatch": true}))
+	}
+	rs, failed = LintFiles([]string{good, filepath.Join("testdata", "recipes", "nothing.txt")}, Options{})
+	if failed != 1 || len(rs) != 2 || ExitCode(rs, map[string]bool{"mismatch": true}) != 1 {
+		t.Errorf("nothing to check: failed %d, exit %d", failed, ExitCode(rs, nil))
 	}
 }
