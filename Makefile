@@ -19,3 +19,8 @@ reproduce:
 	PLATFORMS="linux/amd64 linux/arm64 darwin/amd64 darwin/arm64 windows/amd64" scripts/release_test.sh
 image:
 	docker build -t sigaudit:$(VERSION) --build-arg VERSION=$(VERSION) .
+
+.PHONY: man
+# Man pages (section 1) from the command tree: man/sigaudit*.1.
+man:
+	go run ./cmd/sigaudit-gendocs -out man

@@ -384,7 +384,7 @@ func cases() []attackCase {
 			tree := filepath.Join(dir, "tree")
 			write(t, filepath.Join(tree, "3.14.0", "Python-3.14.0.tgz\n.evil"), []byte("x"))
 			return []string{"audit", "--format", "json", "--fail-on", "note", "--digest-only", "--source", tree, "3.14.0"}
-		}, want: []string{"gap:release-incomplete", "note:unknown-artifact"}},
+		}, want: []string{"gap:release-incomplete"}},
 		{name: "very long file name", setup: func(t *testing.T, dir string, k *keys) []string {
 			tree := filepath.Join(dir, "tree")
 			write(t, filepath.Join(tree, "3.14.0", "Python-3.14.0"+strings.Repeat("a", 200)+".tgz"), []byte("x"))
@@ -518,7 +518,7 @@ func TestHostileMirrors(t *testing.T) {
 				return
 			}
 			good(w, r)
-		}, code: 3, finding: "source-error"},
+		}, code: 1, finding: "source-error"}, // unreadable (source.ErrUnreadable): an operational error
 		{name: "slow-loris bundle", handler: func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/3.14.0/" {
 				dirListing(w, "")
@@ -535,7 +535,7 @@ func TestHostileMirrors(t *testing.T) {
 				return
 			}
 			good(w, r)
-		}, code: 3, finding: "source-error"},
+		}, code: 1, finding: "source-error"}, // unreadable (source.ErrUnreadable): an operational error
 		{name: "redirect to another host", handler: func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/3.14.0/" {
 				dirListing(w, "")
@@ -546,7 +546,7 @@ func TestHostileMirrors(t *testing.T) {
 				return
 			}
 			good(w, r)
-		}, code: 3, finding: "source-error"},
+		}, code: 1, finding: "source-error"}, // unreadable (source.ErrUnreadable): an operational error
 		{name: "redirect loop", handler: func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, r.URL.Path, http.StatusFound)
 		}, code: 1, errText: "redirects"},

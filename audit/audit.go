@@ -104,10 +104,9 @@ func notFound(err error) bool { return errors.Is(err, source.ErrNotFound) }
 // errLegacyHalf is half of a legacy .crt + .sig pair.
 var errLegacyHalf = errors.New("half of a legacy .crt + .sig pair")
 
-// unreadableErrs are the errors of a file that exists but cannot be read.
-// (source.ErrUnreadable joins them when the source package's typed errors
-// land.)
-var unreadableErrs = []error{fs.ErrPermission, syscall.EIO}
+// unreadableErrs are the errors of a file that exists but cannot be read
+// (source.ErrNotRegular is a refusal, not one of them).
+var unreadableErrs = []error{source.ErrUnreadable, fs.ErrPermission, syscall.EIO}
 
 // ioError says whether err is a failure to read a file that exists (not
 // its absence, not a file refused for what it is): an operational error,

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/sigaudit/sigaudit/record"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/source"
 )
@@ -152,11 +153,12 @@ func proveDigest(a report.Artifact, rep *report.Report) *report.Proof {
 		return p
 	}
 	p.Signer = s.Status == report.StatusVerified && s.Identity != ""
-	if w, ok := SigningWindow(a.Version); ok {
-		p.Window = w.String()
-		if t, err := time.Parse(time.RFC3339, s.Created); err == nil && s.TimeProof != "none" && s.TimeProof != "" {
-			p.SigningWindow = w.Contains(t)
-		}
+	// (b), by the record's own rule (record.SignedInWindow): what it
+	// cannot place in time is not proven.
+	if t, err := time.Parse(time.RFC3339, s.Created); err == nil && s.TimeProof != "none" && s.TimeProof != "" {
+		p.SigningWindow, p.Window = record.SignedInWindow(a.Version, t, "")
+	} else {
+		p.Window = "no proven signing time"
 	}
 	// (c): no other artifact of the release has a bundle for this digest,
 	// unless an independent source says the digest is this artifact's.
@@ -196,11 +198,7 @@ func unprovenWhy(p *report.Proof) string {
 		why = append(why, "the bundle does not verify for the expected signer")
 	}
 	if !p.SigningWindow {
-		if p.Window == "" {
-			why = append(why, "no signing window is known for this version")
-		} else {
-			why = append(why, "not signed inside the signing window "+p.Window)
-		}
+		why = append(why, "not bound in time: "+p.Window)
 	}
 	if !p.UniqueInRelease {
 		why = append(why, "another artifact of the release has the same digest")

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"path"
 	"slices"
 	"sort"
 	"strings"
@@ -107,16 +106,21 @@ var ErrNoRelease = errors.New("matches no release directory")
 // job is one artifact to audit.
 type job struct {
 	dir, name string
+	list      *source.Listing // the release directory, read once
 	api       *source.APIFile // what python.org's API says of it, if anything
 }
 
 // Run audits every artifact in the given release directories.
 func (t *Tree) Run(ctx context.Context, dirs []string, only Only) (*report.Report, error) {
 	rep := &report.Report{}
-	byDir := t.apiByDir()
+	byDir := t.API.ByDir()
+	listings, errs := source.ReadDirs(ctx, t.Source, dirs, t.Jobs)
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
 	var jobs []job
-	for _, d := range dirs {
-		js, problem := t.dirJobs(ctx, d, only[d], byDir[d])
+	for i, d := range dirs {
+		js, problem := t.dirJobs(d, listings[i], errs[i], only[d], byDir[d])
 		if problem != nil {
 			rep.Artifacts = append(rep.Artifacts, *problem)
 		}
@@ -132,47 +136,28 @@ func (t *Tree) Run(ctx context.Context, dirs []string, only Only) (*report.Repor
 	return rep, nil
 }
 
-// apiByDir indexes the API listing by release directory, once per run.
-func (t *Tree) apiByDir() map[string][]string {
-	out := map[string][]string{}
-	for n, f := range t.API {
-		d := apiDir(f.URL)
-		out[d] = append(out[d], n)
-	}
-	return out
-}
-
 // dirJobs lists one release directory: its artifacts (and those the API
 // claims for it), restricted to the versions in only when given. A
 // directory that cannot be listed, is empty, or holds no source tarball of
 // a selected version is reported as a problem entry.
-func (t *Tree) dirJobs(ctx context.Context, d string, only []string, apiNames []string) ([]job, *report.Artifact) {
-	names, err := t.Source.List(ctx, d)
+func (t *Tree) dirJobs(d string, list *source.Listing, err error, only []string, apiNames []string) ([]job, *report.Artifact) {
 	if err != nil {
 		p := dirProblem(d, report.Mismatch, report.CodeSourceError, fmt.Sprintf("cannot list %s: %v", d, err))
 		p.PGP.Status, p.Sigstore.Status = report.StatusError, report.StatusError
 		return nil, &p
 	}
 	arts := map[string]bool{}
-	for _, n := range names {
-		if !source.IsSibling(n) {
-			arts[n] = true
-			continue
-		}
-		// A signature whose artifact is missing still names an artifact.
-		for _, suf := range source.SiblingSuffixes {
-			if base, ok := strings.CutSuffix(n, suf); ok && source.ParseName(base, d).Known {
-				arts[base] = true
-				break
-			}
-		}
+	// Every artifact the listing shows (and the artifact a signature
+	// names when the artifact itself is missing).
+	for _, n := range list.Artifacts("") {
+		arts[n] = true
 	}
 	// What python.org's API lists for this release counts too: a file it
 	// claims but the tree lacks is audited (and found missing).
 	for _, n := range apiNames {
 		arts[n] = true
 	}
-	var list []string
+	var names []string
 	tarball := map[string]bool{} // versions with a source tarball
 	for n := range arts {
 		pn := source.ParseName(n, d)
@@ -182,12 +167,12 @@ func (t *Tree) dirJobs(ctx context.Context, d string, only []string, apiNames []
 		if pn.Known && pn.Kind == source.KindSource {
 			tarball[pn.Version] = true
 		}
-		list = append(list, n)
+		names = append(names, n)
 	}
-	sort.Strings(list)
-	jobs := make([]job, 0, len(list))
-	for _, n := range list {
-		j := job{dir: d, name: n}
+	sort.Strings(names)
+	jobs := make([]job, 0, len(names))
+	for _, n := range names {
+		j := job{dir: d, name: n, list: list}
 		if f, ok := t.API[n]; ok {
 			j.api = &f
 		}
@@ -209,7 +194,7 @@ func (t *Tree) dirJobs(ctx context.Context, d string, only []string, apiNames []
 		lacking = want
 	}
 	switch {
-	case len(list) == 0:
+	case len(names) == 0:
 		p := dirProblem(d, report.Gap, report.CodeReleaseIncomplete, fmt.Sprintf("release directory %s/ holds no artifact of %s", d, strings.Join(want, ", ")))
 		return nil, &p
 	case len(lacking) > 0:
@@ -308,47 +293,53 @@ func sameDigest(results []report.Artifact, jobs []job) {
 }
 
 func (t *Tree) one(ctx context.Context, j job) report.Artifact {
+	var size int64
 	f := Files{
 		Name:       j.name,
 		DirVersion: j.dir,
 		Artifact: func() (io.ReadCloser, error) {
-			return t.Source.Open(ctx, j.dir, j.name)
+			return j.list.Open(ctx, j.name, size)
 		},
 		Sibling: func(suffix string, limit int64) ([]byte, error) {
-			return source.ReadSmall(ctx, t.Source, j.dir, j.name+suffix, limit)
+			return j.list.Fetch(ctx, j.name+suffix, limit)
 		},
 		Digests: map[string]string{},
 	}
 	var claims []string
 	if api := j.api; api != nil {
-		if api.SHA256 != "" {
+		size = api.Size
+		// Every row's SHA-256: rows that disagree are a digest-mismatch.
+		for i, d := range api.SHA256s {
+			key := "api"
+			if i > 0 {
+				key = fmt.Sprintf("api row %d", i+1)
+			}
+			f.Digests[key] = d
+		}
+		if api.SHA256 != "" && len(api.SHA256s) == 0 {
 			f.Digests["api"] = api.SHA256
 		}
-		for suffix, url := range map[string]string{".asc": api.GPGSignatureFile, ".sigstore": api.SigstoreBundleFile, ".crt": api.SigstoreCertFile, ".sig": api.SigstoreSignatureFile, ".spdx.json": api.SBOMFile} {
-			if url != "" {
-				claims = append(claims, suffix)
-			}
+		for suffix := range api.Claims() {
+			claims = append(claims, suffix)
 		}
 	}
 	a := t.Auditor.Audit(ctx, f)
 	sort.Strings(claims)
+	// Audit fetched (or, from the listing, knew absent) every sibling: a
+	// claim is decided without another request.
 	for _, suffix := range claims {
-		rc, err := t.Source.Open(ctx, j.dir, j.name+suffix)
-		if err == nil {
-			rc.Close()
-			continue
+		if j.list.Presence(j.name+suffix) == source.Unknown {
+			// A source without listings, a sibling Audit did not need.
+			if rc, err := j.list.Open(ctx, j.name+suffix, 0); err == nil {
+				rc.Close()
+			}
 		}
-		if errors.Is(err, source.ErrNotFound) {
+		if j.list.Presence(j.name+suffix) == source.Absent {
 			a.Findings = append(a.Findings, report.Finding{Severity: report.Mismatch, Code: report.CodeAPIClaimMissing,
 				Message: fmt.Sprintf("python.org's API lists %s%s, but it is not published", j.name, suffix)})
 		}
 	}
 	return a
-}
-
-// apiDir is the release directory of an API file URL.
-func apiDir(u string) string {
-	return path.Base(path.Dir(u))
 }
 
 // ownDigest says whether an independent source (not the bundle) gives the

@@ -178,3 +178,28 @@ func TestSameBundleTwiceInRelease(t *testing.T) {
 		}
 	}
 }
+
+// Issue 16 item 9: the same artifact listed twice by the API with two
+// SHA-256 values is a mismatch, whichever row the bundle agrees with, and
+// neither row's claims are lost.
+func TestAPIDuplicateRowsDisagree(t *testing.T) {
+	tr, _ := realTree(t)
+	const u = "https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tgz"
+	real := "e6190f52699b534ee203d9f417bdbca05a92f23e35c19c691a50ed2942835385"
+	api, err := source.ParseAPI([]byte(`[
+ {"name": "a", "url": "` + u + `", "sha256_sum": "` + real + `", "sigstore_bundle_file": "` + u + `.sigstore"},
+ {"name": "b", "url": "` + u + `", "sha256_sum": "` + strings.Repeat("ab", 32) + `", "gpg_signature_file": "` + u + `.asc"}]`))
+	must(t, err)
+	tr.API = api
+	rep := runTree(t, tr, "3.13.5")
+	for _, a := range rep.Artifacts {
+		if a.Name != "Python-3.13.5.tgz" {
+			continue
+		}
+		if a.Sigstore.Status == report.StatusVerified || !hasCode(a.Findings, report.CodeDigestMismatch) || !hasCode(a.Findings, report.CodeAPIClaimMissing) {
+			t.Errorf("sigstore %s, findings %s", a.Sigstore.Status, codes(a))
+		}
+		return
+	}
+	t.Fatal("Python-3.13.5.tgz not audited")
+}

@@ -25,7 +25,7 @@ type Checksum struct {
 	// uniqueness hold, but no independent SHA-256 exists: an artifact newer
 	// than sigaudit's record, without an API value), "unproven"
 	// (--allow-unproven) or "api" (--allow-unsigned-api).
-	Level string `json:"level"`
+	Level string `json:"level,omitempty"`
 	Proof *Proof `json:"proof,omitempty"`
 }
 

@@ -83,6 +83,9 @@ var codeFix = map[string]string{
 	CodePGPNotChecked:       "Run without --digest-only to check the PGP signature over the artifact.",
 	CodeDigestUnconfirmed:   "Give an independent SHA-256 (download the artifact, --api, or an SBOM) to confirm the digest the bundle signs.",
 	CodeAPIClaimMissing:     "Fetch the signature file from python.org: the mirror lacks a file python.org's API lists.",
+	CodeSigstoreNotChecked:  "Give an independent SHA-256 (--api, an SBOM, or the artifact) and fetch python.org's own bundle.",
+	CodeSignedOutsideWindow: "Fetch this release's own bundle from python.org: this one was signed for another release.",
+	CodeReleaseIncomplete:   "Check the selector and the mirror: the release directory lacks its files.",
 }
 
 // codeDescription is a one-line description of a finding code.

@@ -245,6 +245,9 @@ func TestHugeAPIRefused(t *testing.T) {
 		endlessOf(w, r, 'x')
 	}))
 	h := newHTTP(t, srv.URL+"/")
+	oldSize := maxAPISize
+	maxAPISize = 4 << 20
+	defer func() { maxAPISize = oldSize }()
 	within(t, 30*time.Second, "endless API", func() {
 		if _, err := h.FetchAPI(context.Background(), srv.URL+"/api"); !errors.Is(err, ErrTooLarge) {
 			t.Errorf("endless API: %v, want ErrTooLarge", err)
@@ -391,6 +394,11 @@ func TestListingIsAuthoritative(t *testing.T) {
 	if b, err := l.Fetch(ctx, "Python-3.13.5.tgz.sigstore", 1000); err != nil || string(b) != "sig" {
 		t.Errorf("Fetch: %q %v", b, err)
 	}
+	for _, n := range []string{"Python-3.13.5.tgz.sigstore", "Python-3.13.5.tgz.asc"} {
+		if ok, err := l.Exists(ctx, n); ok != (n == "Python-3.13.5.tgz.sigstore") || err != nil {
+			t.Errorf("Exists(%s) = %v %v", n, ok, err)
+		}
+	}
 	// Bodies closed unread (a whole artifact, a 404 page) are drained or
 	// cut without opening more connections than the cap.
 	for range 5 {
@@ -434,8 +442,23 @@ func TestListingIsAuthoritative(t *testing.T) {
 		t.Error("probe outcomes not remembered")
 	}
 	l.Fetch(ctx, "Python-3.13.5.tgz.asc", 100)
+	if ok, err := l.Exists(ctx, "Python-3.13.5.tgz.asc"); ok || err != nil {
+		t.Errorf("Exists after a 404: %v %v", ok, err)
+	}
 	if c := srv.count("/nolist/3.13.5/Python-3.13.5.tgz.asc"); c != 1 {
 		t.Errorf("absent file probed %d times", c)
+	}
+	if ok, err := l.Exists(ctx, "Python-3.13.5.tgz.sigstore"); !ok || err != nil {
+		t.Errorf("Exists after a fetch: %v %v", ok, err)
+	}
+	if ok, err := l.Exists(ctx, "Python-3.13.5.tgz.crt"); ok || err != nil {
+		t.Errorf("Exists probe: %v %v", ok, err)
+	}
+	if ok, _ := l.Exists(ctx, "Python-3.13.5.tgz.crt"); ok || srv.count("/nolist/3.13.5/Python-3.13.5.tgz.crt") != 1 {
+		t.Errorf("Exists probed twice")
+	}
+	if b, err := l.SiblingFunc(ctx, "Python-3.13.5.tgz")(".sigstore", 100); err != nil || string(b) != "sig" {
+		t.Errorf("SiblingFunc: %q %v", b, err)
 	}
 	n.NoListing = true
 	before = srv.total.Load()
@@ -522,5 +545,34 @@ func TestHTTPErrorsAreTyped(t *testing.T) {
 	cancel()
 	if _, err := ReadSmall(cctx, h, "v", "x", 10); !errors.Is(err, context.Canceled) || errors.Is(err, ErrUnreadable) {
 		t.Errorf("canceled: %v", err)
+	}
+}
+
+// The idle clock runs only while waiting for the server: a reader slower
+// than the idle timeout (a parser, a hash) is not cut.
+func TestSlowReaderIsNotIdle(t *testing.T) {
+	srv := newCounting(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) { w.Write(make([]byte, 3000)) }))
+	h := newHTTP(t, srv.URL+"/")
+	h.IdleTimeout = 100 * time.Millisecond
+	rc, err := h.Open(context.Background(), "v", "f")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	buf := make([]byte, 1000)
+	total := 0
+	for {
+		n, err := rc.Read(buf)
+		total += n
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			t.Fatalf("after %d bytes: %v", total, err)
+		}
+		time.Sleep(250 * time.Millisecond)
+	}
+	if total != 3000 {
+		t.Errorf("read %d bytes", total)
 	}
 }

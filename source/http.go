@@ -218,23 +218,17 @@ type idleBody struct {
 	parent context.Context
 	idle   time.Duration
 	url    string
-	once   sync.Once
 	timer  *time.Timer
 	fired  atomic.Bool
 	eof    bool
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {
-	b.once.Do(func() {
-		b.timer = time.AfterFunc(b.idle, func() {
-			b.fired.Store(true)
-			b.cancel()
-		})
-	})
+	// The clock runs only while waiting for the server: a slow reader
+	// (a parser, a hash) is not an idle server.
+	b.arm()
 	n, err := b.rc.Read(p)
-	if n > 0 {
-		b.timer.Reset(b.idle)
-	}
+	b.timer.Stop()
 	switch {
 	case err == nil:
 	case err == io.EOF:
@@ -249,11 +243,20 @@ func (b *idleBody) Read(p []byte) (int, error) {
 	return n, err
 }
 
+func (b *idleBody) arm() {
+	if b.timer == nil {
+		b.timer = time.AfterFunc(b.idle, func() {
+			b.fired.Store(true)
+			b.cancel()
+		})
+		return
+	}
+	b.timer.Reset(b.idle)
+}
+
 func (b *idleBody) Close() error {
 	if !b.eof && b.parent.Err() == nil && !b.fired.Load() {
-		b.once.Do(func() {
-			b.timer = time.AfterFunc(b.idle, func() { b.fired.Store(true); b.cancel() })
-		})
+		b.arm()
 		io.CopyN(io.Discard, b.rc, drainLimit)
 	}
 	if b.timer != nil {

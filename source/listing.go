@@ -214,3 +214,41 @@ func (l *Listing) Artifacts(only string) []string {
 	sort.Strings(out)
 	return out
 }
+
+// Exists reports whether name is in the directory: from the listing, or
+// from an earlier Fetch or Open, with no request; only a name never
+// fetched from a source without a listing is probed (one GET, body
+// drained). An error is returned only when a probe fails other than with
+// ErrNotFound.
+func (l *Listing) Exists(ctx context.Context, name string) (bool, error) {
+	switch l.Presence(name) {
+	case Present:
+		return true, nil
+	case Absent:
+		return false, nil
+	}
+	rc, err := l.Open(ctx, name, 0)
+	if errors.Is(err, ErrNotFound) {
+		return false, nil
+	}
+	if err != nil {
+		return false, err
+	}
+	rc.Close()
+	return true, nil
+}
+
+// SiblingFunc returns, for the artifact called artifact, a function that
+// reads artifact+suffix (".asc", ".sigstore", ...) through Fetch: the
+// shape of audit.Files.Sibling.
+func (l *Listing) SiblingFunc(ctx context.Context, artifact string) func(suffix string, limit int64) ([]byte, error) {
+	return func(suffix string, limit int64) ([]byte, error) {
+		return l.Fetch(ctx, artifact+suffix, limit)
+	}
+}
+
+// OpenFunc returns a function that opens name through Open with the
+// expected size (0 if unknown): the shape of audit.Files.Artifact.
+func (l *Listing) OpenFunc(ctx context.Context, name string, size int64) func() (io.ReadCloser, error) {
+	return func() (io.ReadCloser, error) { return l.Open(ctx, name, size) }
+}

@@ -140,7 +140,8 @@ func (a API) ByDir() map[string][]string {
 // history is about 10,000).
 const MaxAPIRows = 500_000
 
-var maxAPIRows = MaxAPIRows // tests lower it
+// tests lower these
+var maxAPIRows, maxAPISize int64 = MaxAPIRows, MaxAPISize
 
 // add merges one row into the API.
 func (a API) add(f APIFile) error {
@@ -232,8 +233,8 @@ func (s *flexSize) UnmarshalJSON(b []byte) error {
 // ParseAPI reads a release_file listing: a JSON array, or an object with
 // a "results" array (paginated form).
 func ParseAPI(b []byte) (API, error) {
-	if len(b) > MaxAPISize {
-		return nil, fmt.Errorf("API answer larger than %d bytes: %w", MaxAPISize, ErrTooLarge)
+	if int64(len(b)) > maxAPISize {
+		return nil, fmt.Errorf("API answer larger than %d bytes: %w", maxAPISize, ErrTooLarge)
 	}
 	return ReadAPI(bytes.NewReader(b))
 }
@@ -243,7 +244,7 @@ func ParseAPI(b []byte) (API, error) {
 // and MaxAPIRows rows (ErrTooLarge past either). Rows naming the same file
 // are merged (see APIFile).
 func ReadAPI(r io.Reader) (API, error) {
-	dec := json.NewDecoder(&capBody{ReadCloser: io.NopCloser(r), max: MaxAPISize, what: "API answer"})
+	dec := json.NewDecoder(&capBody{ReadCloser: io.NopCloser(r), max: maxAPISize, what: "API answer"})
 	api := API{}
 	rows := 0
 	readArray := func() error {
@@ -252,7 +253,7 @@ func ReadAPI(r io.Reader) (API, error) {
 			if err := dec.Decode(&row); err != nil {
 				return apiErr(err)
 			}
-			if rows++; rows > maxAPIRows {
+			if rows++; int64(rows) > maxAPIRows {
 				return fmt.Errorf("API answer has more than %d rows: %w", maxAPIRows, ErrTooLarge)
 			}
 			if err := api.add(APIFile{Name: row.Name, URL: row.URL, SHA256: row.SHA256, Size: int64(row.Size),
@@ -372,8 +373,8 @@ func (h *HTTP) fetchAPI(ctx context.Context, client *http.Client, rawURL string)
 		return nil, err
 	}
 	defer resp.Body.Close()
-	if resp.ContentLength > MaxAPISize {
-		return nil, fmt.Errorf("API answer is %d bytes, more than %d: %w", resp.ContentLength, MaxAPISize, ErrTooLarge)
+	if resp.ContentLength > maxAPISize {
+		return nil, fmt.Errorf("API answer is %d bytes, more than %d: %w", resp.ContentLength, maxAPISize, ErrTooLarge)
 	}
 	return ReadAPI(resp.Body)
 }

@@ -100,7 +100,7 @@ func (d *Dir) List(ctx context.Context, version string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range ents {
-		if !e.IsDir() && SafeName(e.Name()) {
+		if !e.IsDir() {
 			out = append(out, e.Name())
 		}
 	}

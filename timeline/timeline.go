@@ -7,6 +7,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -22,14 +23,17 @@ type Timeline struct {
 	extras   []Extra
 }
 
-// Default returns the timeline compiled into sigaudit.
-func Default() *Timeline {
+// Default returns the timeline compiled into sigaudit. It is parsed once;
+// a Timeline is never changed after it is made (WithPolicy returns a copy).
+func Default() *Timeline { return defaultTimeline() }
+
+var defaultTimeline = sync.OnceValue(func() *Timeline {
 	t, err := New(bytes.NewReader(embedded), "timeline/lines.json (embedded)")
 	if err != nil {
 		panic("sigaudit: embedded release-line data is invalid: " + err.Error())
 	}
 	return t
-}
+})
 
 // New reads a complete release-line file.
 func New(r io.Reader, name string) (*Timeline, error) {

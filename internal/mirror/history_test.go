@@ -2,6 +2,7 @@ package mirror
 
 import (
 	"context"
+	"errors"
 	"net/http"
 	"net/http/httptest"
 	"os"
@@ -76,8 +77,48 @@ func TestHistoryServed(t *testing.T) {
 	if st.Requests != int64(2+len(vs)) || st.NotFound != 0 || len(st.Repeated()) != 0 {
 		t.Errorf("stats %+v", st)
 	}
-	if st.Connections > 6 {
-		t.Errorf("%d connections", st.Connections)
+	// What a digest-only audit does through the Listing API, 4 jobs: every
+	// published bundle and SBOM fetched once, every API claim checked, no
+	// other request.
+	hs.SetMaxConns(4 + 2)
+	type job struct {
+		l    *source.Listing
+		name string
+	}
+	ch := make(chan job)
+	done := make(chan bool)
+	for range 4 {
+		go func() {
+			for j := range ch {
+				for _, suf := range []string{".sigstore", ".crt", ".sig", ".spdx.json"} {
+					if _, err := j.l.Fetch(ctx, j.name+suf, 1<<20); err != nil && !errors.Is(err, source.ErrNotFound) {
+						t.Error(err)
+					}
+				}
+				for suf := range api[j.name].Claims() {
+					if ok, err := j.l.Exists(ctx, j.name+suf); !ok || err != nil {
+						t.Errorf("%s%s: claimed, %v %v", j.name, suf, ok, err)
+					}
+				}
+			}
+			done <- true
+		}()
+	}
+	for _, l := range ls {
+		for _, n := range l.Artifacts("") {
+			ch <- job{l, n}
+		}
+	}
+	close(ch)
+	for range 4 {
+		<-done
+	}
+	st = s.Stats()
+	if want := int64(2 + len(vs) + h.Bundles + h.SBOMs); st.Requests != want || st.NotFound != 0 || len(st.Repeated()) != 0 {
+		t.Errorf("%d requests, want %d; %d 404s, repeated %v", st.Requests, want, st.NotFound, st.Repeated())
+	}
+	if st.Connections > 6 || st.PeakOpen > 6 {
+		t.Errorf("%d connections, %d at once", st.Connections, st.PeakOpen)
 	}
 	// A path without its slash is redirected; escapes are refused.
 	for p, want := range map[string]int{FTPPath + "3.13.5": http.StatusOK, FTPPath + "../api.json": http.StatusNotFound, FTPPath + "api.json": http.StatusNotFound, "/etc/passwd": http.StatusNotFound} {
