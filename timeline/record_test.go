@@ -331,4 +331,7 @@ func TestDefaultIsShared(t *testing.T) {
 	if e.Sigstore || e.PGPSigner != "Steve Dower" || e.PGPFingerprints[0] != "7ED10B6531D7C8E1BC296021FC624643487034E5" {
 		t.Errorf("a caller's edit changed the default timeline: %+v", e)
 	}
+	if e, _ := timeline.Default().Expect(v, "source", timeline.Options{}); e.Sigstore || e.SigstoreFrom != "3.12.0a7" {
+		t.Errorf("a caller's edit changed the default timeline: %+v", e)
+	}
 }
