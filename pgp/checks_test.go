@@ -9,6 +9,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -383,4 +385,45 @@ func newDSAEntity(t *testing.T) *openpgp.Entity {
 	}
 	e.Identities[uid.Id] = &openpgp.Identity{Primary: e, Name: uid.Id, UserId: uid, SelfCertifications: []*packet.VerifiableSignature{packet.NewVerifiableSig(self)}}
 	return e
+}
+
+// Every real python.org signature in the shared material passes every
+// check that does not need the artifact (its packet, subpackets, own
+// times, and its key at signing time), and 3.13.5's verifies over the
+// real tarball.
+func TestSharedRealSignatures(t *testing.T) {
+	files, _ := filepath.Glob("../../shared/realdata/pgp/signatures/*.asc")
+	if len(files) == 0 {
+		t.Skip("no shared signatures")
+	}
+	k := defaultKeyring(t)
+	want := map[string]string{"Python-3.11.2.tar.xz.asc": pablo, "Python-3.13.0.tar.xz.asc": thomas, "Python-3.13.5.tar.xz.asc": thomas}
+	for _, p := range files {
+		s := readSig(t, p)
+		if s.reject != "" {
+			t.Errorf("%s: %s", p, s.reject)
+		}
+		if r := sigTimeReject(s.packet, time.Now()); r != "" {
+			t.Errorf("%s: %s", p, r)
+		}
+		e, pk := k.lookup(s)
+		if e == nil {
+			t.Errorf("%s: signer not in the keyring", p)
+			continue
+		}
+		if r := k.keyValid(e, pk, s.packet); r != "" {
+			t.Errorf("%s: %s", p, r)
+		}
+		if fp, ok := want[filepath.Base(p)]; ok && fingerprint(e.PrimaryKey.Fingerprint) != fp {
+			t.Errorf("%s: signed by %s, want %s", p, fingerprint(e.PrimaryKey.Fingerprint), fp)
+		}
+	}
+	f, err := os.Open(realTarball)
+	if err != nil {
+		t.Skipf("real artifact not available: %v", err)
+	}
+	defer f.Close()
+	if v := k.Verify(readSig(t, "../../shared/realdata/pgp/signatures/Python-3.13.5.tar.xz.asc"), f, []string{thomas}); v.Status != Verified {
+		t.Errorf("shared 3.13.5 .asc: %+v", v)
+	}
 }
