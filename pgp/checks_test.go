@@ -325,6 +325,13 @@ func TestSigningKeyChecks(t *testing.T) {
 	expSelfSig := newEntity(t, packet.PubKeyAlgoEdDSA, 0) // the self-signature itself expires after an hour
 	resignSelf(t, expSelfSig, func(s *packet.Signature) { l := uint32(3600); s.SigLifetimeSecs = &l })
 
+	// A self-signature with a critical notation sigaudit does not know:
+	// go-crypto drops it, so the key has no valid self-signature.
+	critSelf := newEntity(t, packet.PubKeyAlgoEdDSA, 0)
+	resignSelf(t, critSelf, func(s *packet.Signature) {
+		s.Notations = []*packet.Notation{{Name: "x@example.org", Value: []byte("v"), IsCritical: true}}
+	})
+
 	rsa1024, err := openpgp.NewEntity("Weak RM", "", "weak@example.org", &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 1024, Time: func() time.Time { return t0 }})
 	if err != nil {
 		t.Fatal(err)
@@ -335,7 +342,7 @@ func TestSigningKeyChecks(t *testing.T) {
 	}
 	dsaKey := newDSAEntity(t)
 
-	k := keyringOf(t, withSub, rsaEnc, expSub, revSub, certifyOnly, noFlags, expSelfSig, rsa1024, k1, dsaKey)
+	k := keyringOf(t, withSub, rsaEnc, expSub, revSub, certifyOnly, noFlags, expSelfSig, critSelf, rsa1024, k1, dsaKey)
 	runChecks(t, []checkCase{
 		{"signing subkey", k, signWith(t, withSub, data, signed, signOpts{key: signSub}), data, fpr(withSub), Verified, ""},
 		{"subkey without the signing flag", k, signWith(t, rsaEnc, data, signed, signOpts{key: encSub}), data, fpr(rsaEnc), Invalid,
@@ -352,6 +359,8 @@ func TestSigningKeyChecks(t *testing.T) {
 		{"self-signature expired before signing", k, signWith(t, expSelfSig, data, signed, signOpts{}), data, fpr(expSelfSig), Invalid,
 			"the signing key's self-signature had expired when the signature was made"},
 		{"self-signature valid when signing", k, signWith(t, expSelfSig, data, t0.Add(30*time.Minute), signOpts{}), data, fpr(expSelfSig), Verified, ""},
+		{"self-signature with a critical notation", k, signWith(t, critSelf, data, signed, signOpts{}), data, fpr(critSelf), Invalid,
+			"the signing key is not valid: no valid self signature found"},
 		{"RSA 1024", k, signWith(t, rsa1024, data, signed, signOpts{}), data, fpr(rsa1024), Invalid,
 			"the primary key is an RSA key of 1024 bits (at least 2047 required)"},
 		{"secp256k1", k, signWith(t, k1, data, signed, signOpts{}), data, fpr(k1), Invalid,
