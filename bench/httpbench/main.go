@@ -114,6 +114,7 @@ func run(realdata string, lines, selectors []string, delay time.Duration, jobs, 
 	best := func(name string, f func() (string, error)) error {
 		var r result
 		for i := range runs {
+			srv.WaitIdle(2 * time.Second)
 			srv.Reset()
 			start := time.Now()
 			note, err := f()
