@@ -85,7 +85,7 @@ func runAudit(e *env, pos []string, af *auditorFlags, rf *reportFlags, tr *treeF
 	if err != nil {
 		return opErr("", "audit interrupted: %v", err)
 	}
-	rf.trustedRoot = af.trust.trustedRoot
+	rf.trustedRoot, rf.tufCache = af.trust.trustedRoot, af.trust.tufCache
 	return rf.emit(e, rep)
 }
 

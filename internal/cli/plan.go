@@ -68,7 +68,7 @@ func newPlanCmd(e *env) *cobra.Command {
 			if err != nil {
 				return versionErr(err)
 			}
-			p.Tool = tool("")
+			p.Tool = tool("", "")
 			return report.RenderPlan(e.stdout, format, p, layout(e, wide))
 		},
 	}

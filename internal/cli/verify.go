@@ -116,7 +116,7 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 			prog.update(i+1, len(pos))
 		}
 	}
-	f.rf.trustedRoot = f.af.trust.trustedRoot
+	f.rf.trustedRoot, f.rf.tufCache = f.af.trust.trustedRoot, f.af.trust.tufCache
 	return f.rf.emit(e, rep)
 }
 

@@ -210,7 +210,7 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 		return nil
 	}
 	rep := &report.Report{Artifacts: []report.Artifact{bundleArtifact(name, f.bundlePath, verdict)}}
-	f.rf.trustedRoot = f.trust.trustedRoot
+	f.rf.trustedRoot, f.rf.tufCache = f.trust.trustedRoot, f.trust.tufCache
 	return f.rf.emit(e, rep)
 }
 
