@@ -1,8 +1,12 @@
 package cli
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -154,5 +158,56 @@ func TestCanonicalName(t *testing.T) {
 		if got != c.want {
 			t.Errorf("canonicalName(%q, %q, %q) = %q, want %q", c.base, c.v, c.kind, got, c.want)
 		}
+	}
+}
+
+// writeTarball writes a gzip'd tar whose first entry is top/README.
+func writeTarball(t *testing.T, path, top string) {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	body := []byte("hello\n")
+	if err := tw.WriteHeader(&tar.Header{Name: top + "/README", Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
+		t.Fatal(err)
+	}
+	tw.Write(body)
+	tw.Close()
+	gz.Close()
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A source tarball renamed as another release is caught by its top-level
+// directory (issue 16.3), under its own name or through --release.
+func TestVerifyTopDir(t *testing.T) {
+	dir := t.TempDir()
+	renamed := filepath.Join(dir, "Python-3.12.11.tgz")
+	writeTarball(t, renamed, "Python-3.13.5")
+	right := filepath.Join(dir, "Python-3.13.5.tgz")
+	writeTarball(t, right, "Python-3.13.5")
+	docker := filepath.Join(dir, "python.tgz")
+	writeTarball(t, docker, "Python-3.13.5")
+	for _, c := range []struct {
+		args []string
+		bad  bool
+	}{
+		{[]string{"verify", "--format", "json", "--fail-on", "none", renamed}, true},
+		{[]string{"verify", "--format", "json", "--fail-on", "none", "--release", "3.12.11", docker}, true},
+		{[]string{"verify", "--format", "json", "--fail-on", "none", right}, false},
+		{[]string{"verify", "--format", "json", "--fail-on", "none", "--release", "3.13.5", docker}, false},
+	} {
+		code, out, errOut := runEnv(t, Env{Args: c.args})
+		if code != ExitOK {
+			t.Fatalf("%q: exit %d: %s", c.args, code, errOut)
+		}
+		if got := strings.Contains(out, `"archive-version-mismatch"`); got != c.bad {
+			t.Errorf("%q: archive-version-mismatch %v, want %v\n%s", c.args, got, c.bad, out)
+		}
+	}
+	code, _, _ := runEnv(t, Env{Args: []string{"verify", renamed}})
+	if code != ExitFindings {
+		t.Errorf("renamed tarball: exit %d, want %d", code, ExitFindings)
 	}
 }

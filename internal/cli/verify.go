@@ -12,6 +12,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigaudit/sigaudit/archive"
 	"github.com/sigaudit/sigaudit/audit"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/source"
@@ -111,13 +112,43 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 		if err != nil {
 			return err
 		}
-		rep.Artifacts = append(rep.Artifacts, a.Audit(e.ctx, lf))
+		art := a.Audit(e.ctx, lf)
+		if lf.Artifact != nil {
+			checkTopDir(&art, p, names[i])
+		}
+		rep.Artifacts = append(rep.Artifacts, art)
 		if len(pos) > 1 {
 			prog.update(i+1, len(pos))
 		}
 	}
 	f.rf.trustedRoot, f.rf.tufCache = f.af.trust.trustedRoot, f.af.trust.tufCache
 	return f.rf.emit(e, rep)
+}
+
+// checkTopDir reads the first header of a source tarball and checks that
+// its top-level directory is the release's (Python-3.13.5/): no signature
+// binds a file name, so a release renamed wholesale, signatures and all,
+// is caught only here.
+func checkTopDir(art *report.Artifact, path string, nm named) {
+	n := source.ParseName(nm.name, nm.dir)
+	if !n.Known || n.Kind != source.KindSource {
+		return
+	}
+	fh, err := openRegular(path)
+	if err != nil {
+		return // the audit already reported why the file cannot be read
+	}
+	defer fh.Close()
+	top, err := archive.TopDir(fh, nm.name)
+	want := archive.ExpectedTopDir(n.Version)
+	switch {
+	case err != nil:
+		art.Findings = append(art.Findings, report.Finding{Severity: report.Mismatch, Code: report.CodeArchiveVersion,
+			Message: fmt.Sprintf("cannot tell which release the tarball holds (want top-level directory %s): %v", want, err)})
+	case top != want:
+		art.Findings = append(art.Findings, report.Finding{Severity: report.Mismatch, Code: report.CodeArchiveVersion,
+			Message: fmt.Sprintf("the tarball holds %s/, not %s/: another release under this name", top, want)})
+	}
 }
 
 // digestFlag is the Digests key of --sha256.
