@@ -186,6 +186,8 @@ func newRoot(e *env) *cobra.Command {
 		newVerifyCmd(e),
 		newVersionCmd(e),
 		newTrustCmd(e),
+		newLintCmd(e),
+		newPinCmd(e),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
