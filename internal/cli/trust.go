@@ -52,7 +52,7 @@ func newTrustShowCmd(e *env) *cobra.Command {
 		Short: "which trust root is in use: origin, SHA-256, age, and each key's validity window",
 		Args:  noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, []string{"text", "json"}); err != nil {
+			if err := checkFormat(format, []string{"table", "json"}); err != nil {
 				return err
 			}
 			dir, err := trustCache(cache)
@@ -69,7 +69,7 @@ func newTrustShowCmd(e *env) *cobra.Command {
 	fs := cmd.Flags()
 	fs.StringVar(&trustedRoot, "trusted-root", "", "describe this trusted_root.json `FILE` instead of the root in use")
 	fs.StringVar(&cache, "tuf-cache", "", "TUF cache `DIR` (default: the user cache dir)")
-	fs.StringVar(&format, "format", "text", "output `FORMAT`: text or json")
+	fs.StringVar(&format, "format", "table", "output `FORMAT`: table or json")
 	return cmd
 }
 
@@ -87,7 +87,7 @@ the TUF cache, from which every command then reads it. On any failure the
 previous root stays in use (exit 1).`,
 		Args: noArgs,
 		RunE: func(cmd *cobra.Command, args []string) error {
-			if err := checkFormat(format, []string{"text", "json"}); err != nil {
+			if err := checkFormat(format, []string{"table", "json"}); err != nil {
 				return err
 			}
 			if timeout <= 0 {
@@ -120,7 +120,7 @@ previous root stays in use (exit 1).`,
 	fs.StringVar(&tufURL, "tuf-url", "", "TUF repository `URL` of a mirror (default: https://tuf-repo-cdn.sigstore.dev)")
 	fs.StringVar(&tufRoot, "tuf-root", "", "the mirror's initial TUF root.json `FILE` (trusted on first use)")
 	fs.DurationVar(&timeout, "timeout", 60*time.Second, "HTTP `DURATION` for each request")
-	fs.StringVar(&format, "format", "text", "output `FORMAT`: text or json")
+	fs.StringVar(&format, "format", "table", "output `FORMAT`: table or json")
 	return cmd
 }
 
