@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
@@ -296,40 +295,10 @@ func statArtifact(path, digest string) (fs.FileInfo, error) {
 	return st, nil
 }
 
-// openRegular opens p without blocking (a FIFO would block a plain open)
-// and refuses anything but a regular file.
-func openRegular(p string) (*os.File, error) {
-	fh, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w", p, source.ErrNotFound)
-		}
-		return nil, err
-	}
-	st, err := fh.Stat()
-	if err != nil {
-		fh.Close()
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		fh.Close()
-		return nil, fmt.Errorf("%s is not a regular file", p)
-	}
-	return fh, nil
-}
+// openRegular opens p, refusing anything but a regular file without
+// blocking on it (source.OpenLocalFile).
+func openRegular(p string) (*os.File, error) { return source.OpenLocalFile(p) }
 
-func readLocal(p string, limit int64) ([]byte, error) {
-	fh, err := openRegular(p)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes: %w", p, limit, source.ErrTooLarge)
-	}
-	return b, nil
-}
+// readLocal reads a whole regular file of at most limit bytes
+// (source.ReadLocalFile).
+func readLocal(p string, limit int64) ([]byte, error) { return source.ReadLocalFile(p, limit) }
