@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,4 +211,80 @@ func TestVerifyTopDir(t *testing.T) {
 	if code != ExitFindings {
 		t.Errorf("renamed tarball: exit %d, want %d", code, ExitFindings)
 	}
+}
+
+// Colour and the terminal width only for a terminal, and never with
+// NO_COLOR.
+func TestLayoutOptions(t *testing.T) {
+	rf := &reportFlags{show: "all", wide: true}
+	term := &env{stdoutIsTerminal: true, width: 120, getenv: func(string) string { return "" }}
+	if o := rf.options(term, true); !o.Color || o.Width != 120 || o.Show != "all" || !o.Wide {
+		t.Errorf("terminal: %+v", o)
+	}
+	noColor := &env{stdoutIsTerminal: true, width: 120, getenv: func(k string) string {
+		if k == "NO_COLOR" {
+			return "1"
+		}
+		return ""
+	}}
+	if o := rf.options(noColor, true); o.Color {
+		t.Errorf("NO_COLOR: %+v", o)
+	}
+	if o := rf.options(term, false); o.Color || o.Width != 0 {
+		t.Errorf("file output: %+v", o)
+	}
+	if o := layout(&env{getenv: func(string) string { return "" }}, false); o.Color || o.Width != 0 {
+		t.Errorf("plan/policy off a terminal: %+v", o)
+	}
+}
+
+func TestVersionOutput(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }
+	code, out, _ := runEnv(t, Env{Args: []string{"version"}, Now: now})
+	if code != ExitOK {
+		t.Fatal(code)
+	}
+	for _, want := range []string{"sigaudit ", "go ", "timeline ", "trusted root  sha256 ", "record "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("version lacks %q:\n%s", want, out)
+		}
+	}
+	_, out2, _ := runEnv(t, Env{Args: []string{"--version"}, Now: now})
+	if out2 != out {
+		t.Errorf("--version differs from version:\n%s\n%s", out2, out)
+	}
+	code, js, _ := runEnv(t, Env{Args: []string{"version", "--format", "json"}, Now: now})
+	var v VersionInfo
+	if err := json.Unmarshal([]byte(js), &v); err != nil || code != ExitOK {
+		t.Fatalf("%v %d %s", err, code, js)
+	}
+	if v.Schema != "sigaudit/v1" || v.Version == "" || len(v.TrustedRoot.SHA256) != 64 || v.Record.Artifacts == 0 || v.Record.AgeDays <= 0 {
+		t.Errorf("version JSON: %+v", v)
+	}
+}
+
+func FuzzLongFlags(f *testing.F) {
+	for _, s := range []string{"policy -format json", "audit --jobs 4 -- -x", "verify -sha256=ab -", "-h", "x -- -policy"} {
+		f.Add(s)
+	}
+	root := NewRootCommand(nil, nil)
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Split(line, " ")
+		got := longFlags(root, args)
+		if len(got) != len(args) {
+			t.Fatalf("%q -> %q: length changed", args, got)
+		}
+		dash := false
+		for i := range args {
+			if dash && got[i] != args[i] {
+				t.Fatalf("%q -> %q: changed after --", args, got)
+			}
+			if got[i] != args[i] && got[i] != "-"+args[i] {
+				t.Fatalf("%q -> %q: rewrote %q", args, got, args[i])
+			}
+			if args[i] == "--" {
+				dash = true
+			}
+		}
+	})
 }
