@@ -66,10 +66,10 @@ func (t *trustFlags) register(fs *pflag.FlagSet) {
 
 func (t *trustFlags) check() error {
 	if t.offline && t.refreshTrust {
-		return usageErr("drop one of them", "--offline and --refresh-trust cannot be combined")
+		return conflictErr("--offline", "--refresh-trust")
 	}
 	if t.trustedRoot != "" && t.refreshTrust {
-		return usageErr("drop one of them", "--trusted-root and --refresh-trust cannot be combined")
+		return conflictErr("--trusted-root", "--refresh-trust")
 	}
 	return nil
 }
@@ -103,7 +103,7 @@ func (t *trustFlags) loaders() (func() (*pgp.Keyring, error), func() (*sigstore.
 		case t.trustedRoot != "":
 			tr, err := sigstore.LoadTrustedRoot(t.trustedRoot)
 			if err != nil {
-				return nil, usageErr("pass a Sigstore trusted_root.json", "--trusted-root: %v", err)
+				return nil, flagFileErr("--trusted-root", "pass a Sigstore trusted_root.json", err)
 			}
 			return sigstore.NewVerifier(tr), nil
 		case t.refreshTrust:
@@ -221,7 +221,7 @@ func (r *reportFlags) check() error {
 		return err
 	}
 	if !slices.Contains(showValues, r.show) {
-		return usageErr("use --show "+strings.Join(showValues, "|"), "unknown --show %q", r.show)
+		return choiceErr("--show", r.show, showValues)
 	}
 	seen := map[string]string{}
 	for _, o := range r.outputs() {
@@ -265,7 +265,7 @@ func failSet(s string) (map[string]bool, error) {
 	case "none":
 		return map[string]bool{}, nil
 	}
-	return nil, usageErr("use --fail-on note|gap|mismatch|none", "unknown --fail-on %q", s)
+	return nil, choiceErr("--fail-on", s, []string{"note", "gap", "mismatch", "none"})
 }
 
 // emit renders rep to stdout (or --output) and to every side output,

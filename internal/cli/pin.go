@@ -95,7 +95,7 @@ func provenChecksums(e *env, af *auditorFlags, tr *treeFlags, version string) (*
 	}
 	rep, err := t.Run(e.ctx, dirs, only)
 	if err != nil {
-		return nil, opErr("", "interrupted: %v", err)
+		return nil, interruptedErr("checksums", err)
 	}
 	return audit.ChecksumsWith(rep, audit.ChecksumOptions{API: audit.APIDigests(t.API)}), nil
 }

@@ -61,7 +61,7 @@ func newPlanCmd(e *env) *cobra.Command {
 			}
 			for _, k := range kinds {
 				if !slices.Contains(audit.PlanKinds, k) {
-					return usageErr("use --kind "+strings.Join(audit.PlanKinds, "|"), "unknown --kind %q", k)
+					return choiceErr("--kind", k, audit.PlanKinds)
 				}
 			}
 			p, err := audit.BuildPlan(tl, pos, tf.options(), when, kinds...)
