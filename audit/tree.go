@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -282,7 +281,7 @@ func sameDigest(results []report.Artifact, jobs []job) {
 			if hasCode(a.Findings, report.CodeDigestMismatch) {
 				continue // already a mismatch; one finding of the code is enough
 			}
-			if a.Sigstore.Status == report.StatusVerified {
+			if a.Sigstore.Status == report.StatusVerified || a.Sigstore.Status == string(sigstore.SignerVerified) {
 				a.Sigstore.Status = string(sigstore.DigestMismatch)
 				a.Sigstore.Reason = "another artifact of the release has a bundle for the same SHA-256"
 			}
@@ -292,20 +291,19 @@ func sameDigest(results []report.Artifact, jobs []job) {
 	}
 }
 
+// one audits one artifact. The listing and the API's claims go into
+// Files: Audit decides api-claim-missing, and opens each file once.
 func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 	var size int64
 	f := Files{
 		Name:       j.name,
 		DirVersion: j.dir,
-		Artifact: func() (io.ReadCloser, error) {
-			return j.list.Open(ctx, j.name, size)
+		Sibling:    j.list.SiblingFunc(ctx, j.name),
+		Digests:    map[string]string{},
+		Exists: func(suffix string) (bool, error) {
+			return j.list.Exists(ctx, j.name+suffix)
 		},
-		Sibling: func(suffix string, limit int64) ([]byte, error) {
-			return j.list.Fetch(ctx, j.name+suffix, limit)
-		},
-		Digests: map[string]string{},
 	}
-	var claims []string
 	if api := j.api; api != nil {
 		size = api.Size
 		// Every row's SHA-256: rows that disagree are a digest-mismatch.
@@ -320,26 +318,11 @@ func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 			f.Digests["api"] = api.SHA256
 		}
 		for suffix := range api.Claims() {
-			claims = append(claims, suffix)
+			f.Claims = append(f.Claims, suffix)
 		}
 	}
-	a := t.Auditor.Audit(ctx, f)
-	sort.Strings(claims)
-	// Audit fetched (or, from the listing, knew absent) every sibling: a
-	// claim is decided without another request.
-	for _, suffix := range claims {
-		if j.list.Presence(j.name+suffix) == source.Unknown {
-			// A source without listings, a sibling Audit did not need.
-			if rc, err := j.list.Open(ctx, j.name+suffix, 0); err == nil {
-				rc.Close()
-			}
-		}
-		if j.list.Presence(j.name+suffix) == source.Absent {
-			a.Findings = append(a.Findings, report.Finding{Severity: report.Mismatch, Code: report.CodeAPIClaimMissing,
-				Message: fmt.Sprintf("python.org's API lists %s%s, but it is not published", j.name, suffix)})
-		}
-	}
-	return a
+	f.Artifact = j.list.OpenFunc(ctx, j.name, size)
+	return t.Auditor.Audit(ctx, f)
 }
 
 // ownDigest says whether an independent source (not the bundle) gives the
