@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -247,6 +248,10 @@ type auditCase struct {
 }
 
 func auditCases() []auditCase {
+	return slices.Concat(auditCasesReal(), auditCasesGenerated(), auditCasesFailures(), auditCasesSignerOnly())
+}
+
+func auditCasesReal() []auditCase {
 	return []auditCase{
 		{name: "real-3.13.5-digest-only-api", real: true, only: true,
 			files: func(t *testing.T, _ *generated) memFiles {
@@ -317,6 +322,11 @@ func auditCases() []auditCase {
 					siblings: map[string][]byte{".sigstore": b}}
 			},
 			want: "mismatch:sigstore-wrong-identity", sigstore: "wrong-identity"},
+	}
+}
+
+func auditCasesGenerated() []auditCase {
+	return []auditCase{
 		{name: "generated-missing-bundle", only: false,
 			files: func(t *testing.T, g *generated) memFiles {
 				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0", artifact: []byte("x")}
@@ -388,6 +398,11 @@ func auditCases() []auditCase {
 					siblings: map[string][]byte{".sigstore": readReal(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore")}}
 			},
 			want: "gap:pgp-missing mismatch:digest-mismatch note:digest-unconfirmed", sigstore: "digest-mismatch"},
+	}
+}
+
+func auditCasesFailures() []auditCase {
+	return []auditCase{
 		// Issue 16 item 2: junk where a bundle is guaranteed, with no
 		// digest to check it against, is at least a gap: its signer is
 		// checked (chain, log, identity) without a digest.
@@ -429,6 +444,11 @@ func auditCases() []auditCase {
 				return memFiles{name: "README.txt", dir: "3.95.0", artifact: []byte("x")}
 			},
 			want: "note:unknown-artifact", sigstore: "not-expected", pgp: "not-expected"},
+	}
+}
+
+func auditCasesSignerOnly() []auditCase {
+	return []auditCase{
 		{name: "stranger-legacy-pair-digest-only", only: true,
 			files: func(t *testing.T, g *generated) memFiles {
 				c := []byte("unrelated")
