@@ -71,7 +71,7 @@ func (t *Tree) Select(ctx context.Context, selectors []string) ([]string, Only, 
 		default:
 			pv, err := timeline.ParseVersion(s)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, fmt.Errorf("%q: %w: %w", s, ErrBadSelector, err)
 			}
 			dir := fmt.Sprintf("%d.%d.%d", pv.Major, pv.Minor, pv.Patch)
 			for _, v := range all {
@@ -101,6 +101,10 @@ func (t *Tree) Select(ctx context.Context, selectors []string) ([]string, Only, 
 // ErrNoRelease is returned by Select for a selector that matches no
 // release directory.
 var ErrNoRelease = errors.New("matches no release directory")
+
+// ErrBadSelector is returned by Select for a selector that is neither a
+// version, a line nor "all" (it wraps the version parser's error).
+var ErrBadSelector = errors.New("not a version, a line or \"all\"")
 
 // job is one artifact to audit.
 type job struct {

@@ -2,6 +2,7 @@ package audit
 
 import (
 	"context"
+	"errors"
 	"os"
 	"path/filepath"
 	"slices"
@@ -202,4 +203,15 @@ func TestAPIDuplicateRowsDisagree(t *testing.T) {
 		return
 	}
 	t.Fatal("Python-3.13.5.tgz not audited")
+}
+
+// Select's own errors are typed: callers test them with errors.Is.
+func TestSelectErrors(t *testing.T) {
+	tr, _ := realTree(t)
+	if _, _, err := tr.Select(context.Background(), []string{"3.99.1"}); !errors.Is(err, ErrNoRelease) {
+		t.Errorf("absent release: %v, want ErrNoRelease", err)
+	}
+	if _, _, err := tr.Select(context.Background(), []string{"3.x.y"}); !errors.Is(err, ErrBadSelector) {
+		t.Errorf("bad selector: %v, want ErrBadSelector", err)
+	}
 }
