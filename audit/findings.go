@@ -148,11 +148,14 @@ func sigstoreCode(s sigstore.Status) (string, bool) {
 	return report.CodeSigstoreInvalid, true
 }
 
-// SigstoreCode is the finding code of a Sigstore verdict's status, for
-// callers that map verdicts themselves (verify-bundle); "" for a success.
-func SigstoreCode(s sigstore.Status) string {
-	c, _ := sigstoreCode(s)
-	return c
+// SigstoreFinding is the finding of a Sigstore verdict, for callers that
+// verify a bundle themselves (verify-bundle): ok is false for a success
+// (verified, signer-verified). It is the audit's own mapping.
+func SigstoreFinding(v sigstore.Verdict) (report.Finding, bool) {
+	if _, failed := sigstoreCode(v.Status); !failed {
+		return report.Finding{}, false
+	}
+	return sigstoreFailure(v, ""), true
 }
 
 // sigstoreFailure is the finding of a failed Sigstore verdict. file, when

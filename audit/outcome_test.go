@@ -140,3 +140,22 @@ func mustVersion(t *testing.T, s string) timelineVersion {
 type timelineVersion = timeline.Version
 
 var parseVersion = timeline.ParseVersion
+
+// The one Sigstore status -> finding mapping covers every status.
+func TestSigstoreFinding(t *testing.T) {
+	for st, code := range map[sigstore.Status]string{
+		sigstore.Verified: "", sigstore.SignerVerified: "",
+		sigstore.Invalid: report.CodeSigstoreInvalid, sigstore.WrongIdentity: report.CodeSigstoreIdentity,
+		sigstore.DigestMismatch: report.CodeDigestMismatch, sigstore.Untrusted: report.CodeSigstoreUntrusted,
+		sigstore.Malformed: report.CodeSigstoreMalformed, sigstore.Unsupported: report.CodeSigstoreUnsupported,
+		sigstore.Status("something-new"): report.CodeSigstoreInvalid,
+	} {
+		f, ok := SigstoreFinding(sigstore.Verdict{Status: st, Reason: "r"})
+		if ok != (code != "") || f.Code != code {
+			t.Errorf("%s: %v %+v, want %q", st, ok, f, code)
+		}
+		if ok && f.Severity != report.Mismatch {
+			t.Errorf("%s: severity %s", st, f.Severity)
+		}
+	}
+}
