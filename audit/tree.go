@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -72,7 +71,7 @@ func (t *Tree) Select(ctx context.Context, selectors []string) ([]string, Only, 
 		default:
 			pv, err := timeline.ParseVersion(s)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, fmt.Errorf("%q: %w: %w", s, ErrBadSelector, err)
 			}
 			dir := fmt.Sprintf("%d.%d.%d", pv.Major, pv.Minor, pv.Patch)
 			for _, v := range all {
@@ -102,6 +101,10 @@ func (t *Tree) Select(ctx context.Context, selectors []string) ([]string, Only, 
 // ErrNoRelease is returned by Select for a selector that matches no
 // release directory.
 var ErrNoRelease = errors.New("matches no release directory")
+
+// ErrBadSelector is returned by Select for a selector that is neither a
+// version, a line nor "all" (it wraps the version parser's error).
+var ErrBadSelector = errors.New("not a version, a line or \"all\"")
 
 // job is one artifact to audit.
 type job struct {
@@ -282,7 +285,7 @@ func sameDigest(results []report.Artifact, jobs []job) {
 			if hasCode(a.Findings, report.CodeDigestMismatch) {
 				continue // already a mismatch; one finding of the code is enough
 			}
-			if a.Sigstore.Status == report.StatusVerified {
+			if a.Sigstore.Status == report.StatusVerified || a.Sigstore.Status == string(sigstore.SignerVerified) {
 				a.Sigstore.Status = string(sigstore.DigestMismatch)
 				a.Sigstore.Reason = "another artifact of the release has a bundle for the same SHA-256"
 			}
@@ -292,20 +295,19 @@ func sameDigest(results []report.Artifact, jobs []job) {
 	}
 }
 
+// one audits one artifact. The listing and the API's claims go into
+// Files: Audit decides api-claim-missing, and opens each file once.
 func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 	var size int64
 	f := Files{
 		Name:       j.name,
 		DirVersion: j.dir,
-		Artifact: func() (io.ReadCloser, error) {
-			return j.list.Open(ctx, j.name, size)
+		Sibling:    j.list.SiblingFunc(ctx, j.name),
+		Digests:    map[string]string{},
+		Exists: func(suffix string) (bool, error) {
+			return j.list.Exists(ctx, j.name+suffix)
 		},
-		Sibling: func(suffix string, limit int64) ([]byte, error) {
-			return j.list.Fetch(ctx, j.name+suffix, limit)
-		},
-		Digests: map[string]string{},
 	}
-	var claims []string
 	if api := j.api; api != nil {
 		size = api.Size
 		// Every row's SHA-256: rows that disagree are a digest-mismatch.
@@ -320,26 +322,11 @@ func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 			f.Digests["api"] = api.SHA256
 		}
 		for suffix := range api.Claims() {
-			claims = append(claims, suffix)
+			f.Claims = append(f.Claims, suffix)
 		}
 	}
-	a := t.Auditor.Audit(ctx, f)
-	sort.Strings(claims)
-	// Audit fetched (or, from the listing, knew absent) every sibling: a
-	// claim is decided without another request.
-	for _, suffix := range claims {
-		if j.list.Presence(j.name+suffix) == source.Unknown {
-			// A source without listings, a sibling Audit did not need.
-			if rc, err := j.list.Open(ctx, j.name+suffix, 0); err == nil {
-				rc.Close()
-			}
-		}
-		if j.list.Presence(j.name+suffix) == source.Absent {
-			a.Findings = append(a.Findings, report.Finding{Severity: report.Mismatch, Code: report.CodeAPIClaimMissing,
-				Message: fmt.Sprintf("python.org's API lists %s%s, but it is not published", j.name, suffix)})
-		}
-	}
-	return a
+	f.Artifact = j.list.OpenFunc(ctx, j.name, size)
+	return t.Auditor.Audit(ctx, f)
 }
 
 // ownDigest says whether an independent source (not the bundle) gives the

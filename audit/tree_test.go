@@ -2,10 +2,13 @@ package audit
 
 import (
 	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sigaudit/sigaudit/internal/mirror"
@@ -202,4 +205,77 @@ func TestAPIDuplicateRowsDisagree(t *testing.T) {
 		return
 	}
 	t.Fatal("Python-3.13.5.tgz not audited")
+}
+
+// Select's own errors are typed: callers test them with errors.Is.
+func TestSelectErrors(t *testing.T) {
+	tr, _ := realTree(t)
+	if _, _, err := tr.Select(context.Background(), []string{"3.99.1"}); !errors.Is(err, ErrNoRelease) {
+		t.Errorf("absent release: %v, want ErrNoRelease", err)
+	}
+	if _, _, err := tr.Select(context.Background(), []string{"3.x.y"}); !errors.Is(err, ErrBadSelector) {
+		t.Errorf("bad selector: %v, want ErrBadSelector", err)
+	}
+}
+
+// countingSource counts every Open of every file; unlisted hides the
+// directory listings (a mirror without them: files are probed).
+type countingSource struct {
+	source.Source
+	unlisted bool
+	mu       sync.Mutex
+	opens    map[string]int
+}
+
+func (c *countingSource) Open(ctx context.Context, version, name string) (io.ReadCloser, error) {
+	c.mu.Lock()
+	c.opens[version+"/"+name]++
+	c.mu.Unlock()
+	return c.Source.Open(ctx, version, name)
+}
+
+// unlistedSource has no listings: ReadDir yields an unlisted Listing.
+type unlistedSource struct{ *countingSource }
+
+func (u unlistedSource) ReadDir(ctx context.Context, version string) (*source.Listing, error) {
+	return source.NewListing(u, version, nil, false), nil
+}
+
+// No file is opened twice by a tree audit, with the API claiming every
+// sibling (issue 17 step 4), whether the source lists directories or not.
+func TestTreeOpensEachFileOnce(t *testing.T) {
+	for _, unlisted := range []bool{false, true} {
+		for _, digestOnly := range []bool{true, false} {
+			tr, _ := realTree(t)
+			cs := &countingSource{Source: tr.Source, opens: map[string]int{}}
+			tr.Source = cs
+			if unlisted {
+				tr.Source = unlistedSource{cs}
+			}
+			tr.Auditor = realAuditor(digestOnly)
+			api := source.API{}
+			for _, n := range []string{"Python-3.13.5.tgz", "Python-3.13.5.tar.xz"} {
+				u := "https://www.python.org/ftp/python/3.13.5/" + n
+				api[n] = source.APIFile{Name: n, URL: u, GPGSignatureFile: u + ".asc", SigstoreBundleFile: u + ".sigstore",
+					SigstoreCertFile: u + ".crt", SigstoreSignatureFile: u + ".sig", SBOMFile: u + ".spdx.json"}
+			}
+			tr.API = api
+			rep := runTree(t, tr, "3.13.5")
+			if len(rep.Artifacts) == 0 {
+				t.Fatal("nothing audited")
+			}
+			for f, n := range cs.opens {
+				if n > 1 {
+					t.Errorf("unlisted %v, digest-only %v: %s opened %d times", unlisted, digestOnly, f, n)
+				}
+			}
+			claims := 0
+			for _, a := range rep.Artifacts {
+				claims += codesOf(a, report.CodeAPIClaimMissing)
+			}
+			if claims == 0 {
+				t.Errorf("unlisted %v: no api-claim-missing although the API claims files the mirror lacks", unlisted)
+			}
+		}
+	}
 }
