@@ -172,7 +172,10 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	} else {
 		fh, err := openRegular(pos[0])
 		if err != nil {
-			return usageErr("check the artifact path", "cannot read artifact: %v", err)
+			if errors.Is(err, source.ErrNotFound) || errors.Is(err, source.ErrNotRegular) {
+				return usageErr("check the artifact path", "cannot read artifact: %v", err)
+			}
+			return opErr("", "cannot read artifact: %v", err)
 		}
 		defer fh.Close()
 		art.Reader = fh
@@ -192,6 +195,9 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 		if errors.Is(err, source.ErrTooLarge) {
 			verdict = sigstore.Verdict{Status: sigstore.Malformed, Reason: err.Error()}
 		} else {
+			if errors.Is(err, source.ErrUnreadable) {
+				return opErr("", "cannot read bundle: %v", err)
+			}
 			return usageErr("check the --bundle path", "cannot read bundle: %v", err)
 		}
 	} else if b, lv, err := sigstore.ReadBundle(bytes.NewReader(raw)); err != nil {
