@@ -177,11 +177,14 @@ func (a *Auditor) sigstoreVerdict(o *sigstoreOutcome, name, version string, verd
 		if verdict.TimeProof == sigstore.ProofNone {
 			o.add(signingTimeUnproven(name))
 		}
-		a.bind(o, name, version, verdict, dc)
-		if !dc.agree && m.Status == string(sigstore.Verified) {
-			m.Status = string(sigstore.DigestMismatch)
-			m.Reason = "the bundle verifies, but the SHA-256 values of this artifact disagree (see findings)"
+		st, why, fs := bind(name, version, verdict, dc)
+		if st == "" && !dc.agree && verdict.Status == sigstore.Verified {
+			st, why = sigstore.DigestMismatch, "the bundle verifies, but the SHA-256 values of this artifact disagree (see findings)"
 		}
+		if st != "" {
+			m.Status, m.Reason = string(st), why
+		}
+		o.findings = append(o.findings, fs...)
 	case sigstore.DigestMismatch:
 		if dc.agree { // else crossCheck reported the disagreement
 			o.add(sigstoreFailure(verdict, ""))
@@ -194,27 +197,28 @@ func (a *Auditor) sigstoreVerdict(o *sigstoreOutcome, name, version string, verd
 // bind checks that a verified bundle belongs to this artifact of this
 // release, beyond its signer: it does not sign the SHA-256 python.org
 // published for another artifact, and it was signed inside the version's
-// signing window. Either failure takes the "verified" away.
-func (a *Auditor) bind(o *sigstoreOutcome, name, version string, v sigstore.Verdict, dc digestCheck) {
+// signing window. Either failure takes the "verified" away: the status
+// and reason that replace it, with the finding (none for a digest
+// disagreement crossCheck already reported).
+func bind(name, version string, v sigstore.Verdict, dc digestCheck) (sigstore.Status, string, []report.Finding) {
 	if _, known := dc.digests["record"]; !known && v.Digest != "" {
-		if owners := recordOwners(v.Digest, name); len(owners) > 0 {
-			o.method.Status = string(sigstore.DigestMismatch)
-			o.method.Reason = "the bundle signs the SHA-256 python.org published for " + strings.Join(owners, ", ")
+		if owners := strings.Join(recordOwners(v.Digest, name), ", "); owners != "" {
+			var fs []report.Finding
 			if dc.agree {
-				o.add(digestMismatch("the bundle signs another artifact: python.org published %s for %s (sigaudit's record)", v.Digest, strings.Join(owners, ", ")))
+				fs = append(fs, digestMismatch("the bundle signs another artifact: python.org published %s for %s (sigaudit's record)", v.Digest, owners))
 			}
-			return
+			return sigstore.DigestMismatch, "the bundle signs the SHA-256 python.org published for " + owners, fs
 		}
 	}
 	if v.TimeProof == sigstore.ProofNone || v.SigningTime.IsZero() {
-		return
+		return "", "", nil
 	}
 	if w, ok := SigningWindow(version); ok && !w.Contains(v.SigningTime) {
 		at := v.SigningTime.UTC().Format(time.RFC3339)
-		o.method.Status = string(sigstore.Invalid)
-		o.method.Reason = fmt.Sprintf("signed %s, outside %s's signing window", at, version)
-		o.add(signedOutsideWindow("the bundle was signed %s, outside %s's signing window: %s; it is another release's bundle", at, version, w))
+		return sigstore.Invalid, fmt.Sprintf("signed %s, outside %s's signing window", at, version),
+			[]report.Finding{signedOutsideWindow("the bundle was signed %s, outside %s's signing window: %s; it is another release's bundle", at, version, w)}
 	}
+	return "", "", nil
 }
 
 // speculation is a bundle's verification over the digest it names, run

@@ -279,3 +279,52 @@ func TestTreeOpensEachFileOnce(t *testing.T) {
 		}
 	}
 }
+
+// Stream hands a directory's entries on as soon as it is audited, not
+// after the whole tree: what it holds does not grow with the number of
+// artifacts. Run is Stream, sorted.
+func TestStreamIsIncremental(t *testing.T) {
+	tr, _ := realTree(t)
+	tr.Jobs = 1
+	ctx := context.Background()
+	dirs, only, err := tr.Select(ctx, []string{"all"})
+	must(t, err)
+	if len(dirs) < 3 {
+		t.Skipf("only %d release directories", len(dirs))
+	}
+	done, total, firstEmit := 0, 0, -1
+	tr.Progress = func(d, n int) { done, total = d, n }
+	var streamed []string
+	must(t, tr.Stream(ctx, dirs, only, func(a report.Artifact) {
+		if firstEmit < 0 {
+			firstEmit = done
+		}
+		streamed = append(streamed, a.Name)
+	}))
+	if firstEmit < 0 || firstEmit >= total {
+		t.Errorf("first entry emitted after %d of %d artifacts", firstEmit, total)
+	}
+	tr.Progress = nil
+	rep, err := tr.Run(ctx, dirs, only)
+	must(t, err)
+	if len(rep.Artifacts) != len(streamed) {
+		t.Errorf("Run has %d entries, Stream emitted %d", len(rep.Artifacts), len(streamed))
+	}
+}
+
+// A cancelled Stream returns ctx's error and leaves no worker behind.
+func TestStreamCancelled(t *testing.T) {
+	tr, _ := realTree(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	dirs, only, err := tr.Select(ctx, []string{"all"})
+	must(t, err)
+	n := 0
+	tr.Progress = func(int, int) {
+		if n++; n == 2 {
+			cancel()
+		}
+	}
+	if err := tr.Stream(ctx, dirs, only, func(report.Artifact) {}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Stream after cancel: %v", err)
+	}
+}
