@@ -180,6 +180,8 @@ func newRoot(e *env) *cobra.Command {
 	root.AddCommand(
 		newAuditCmd(e),
 		newChecksumsCmd(e),
+		newLintCmd(e),
+		newPinCmd(e),
 		newPlanCmd(e),
 		newPolicyCmd(e),
 		newVerifyBundleCmd(e),
