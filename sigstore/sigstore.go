@@ -272,6 +272,12 @@ func hashName(a protocommon.HashAlgorithm) string {
 type Identity struct {
 	SAN    string
 	Issuer string
+	// SANRegexp and IssuerRegexp, when set, match instead of SAN and
+	// Issuer (cosign's --certificate-identity-regexp and
+	// --certificate-oidc-issuer-regexp); Go RE2 syntax, unanchored unless
+	// the expression anchors itself.
+	SANRegexp    string
+	IssuerRegexp string
 }
 
 // Expect says who must have signed: certificate identities (any one may
@@ -287,7 +293,14 @@ func (e Expect) String() string {
 	}
 	var parts []string
 	for _, id := range e.Identities {
-		parts = append(parts, id.SAN+" ("+id.Issuer+")")
+		san, iss := id.SAN, id.Issuer
+		if id.SANRegexp != "" {
+			san = "/" + id.SANRegexp + "/"
+		}
+		if id.IssuerRegexp != "" {
+			iss = "/" + id.IssuerRegexp + "/"
+		}
+		parts = append(parts, san+" ("+iss+")")
 	}
 	return strings.Join(parts, " or ")
 }
@@ -401,7 +414,7 @@ func (v *Verifier) verify(b *Bundle, out Verdict, ap verify.ArtifactPolicyOption
 	} else {
 		opts = append(opts, verify.WithSignedCertificateTimestamps(1))
 		for _, id := range exp.Identities {
-			ci, err := verify.NewShortCertificateIdentity(id.Issuer, "", id.SAN, "")
+			ci, err := verify.NewShortCertificateIdentity(id.Issuer, id.IssuerRegexp, id.SAN, id.SANRegexp)
 			if err != nil {
 				out.Status, out.Reason = WrongIdentity, "bad expected identity: "+err.Error()
 				return out
@@ -492,7 +505,7 @@ func (v *Verifier) legacySigner(l *Legacy, exp Expect) (Verdict, bool) {
 		return out, false
 	}
 	for _, id := range exp.Identities {
-		ci, err := verify.NewShortCertificateIdentity(id.Issuer, "", id.SAN, "")
+		ci, err := verify.NewShortCertificateIdentity(id.Issuer, id.IssuerRegexp, id.SAN, id.SANRegexp)
 		if err == nil && ci.Verify(sum) == nil {
 			return out, true
 		}
