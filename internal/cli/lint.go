@@ -39,7 +39,7 @@ func newLintCmd(e *env) *cobra.Command {
 	var f lintFlags
 	cmd := &cobra.Command{
 		Use:     "lint [flags] FILE...",
-		Short:   "judge packagers' CPython recipes (Dockerfile, PKGBUILD, ...) against PEP 761",
+		Short:   "judge packagers' CPython download recipes against PEP 761",
 		Long:    lintLong,
 		Example: "  sigaudit lint Dockerfile versions.json\n  sigaudit lint --format sarif PKGBUILD > lint.sarif",
 		RunE: func(cmd *cobra.Command, pos []string) error {

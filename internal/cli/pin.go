@@ -42,7 +42,7 @@ func newPinCmd(e *env) *cobra.Command {
 	var f pinFlags
 	cmd := &cobra.Command{
 		Use:     "pin [flags] VERSION --format " + strings.Join(pinFormats(), "|"),
-		Short:   "print the recipe lines (URL, proven SHA-256, verification) for a release",
+		Short:   "print a release's recipe lines: URL, proven SHA-256, verification",
 		Long:    pinLong,
 		Example: "  sigaudit pin 3.13.5 --format dockerfile\n  sigaudit pin 3.13.5 --format signing-key > debian/upstream/signing-key.asc",
 		RunE: func(cmd *cobra.Command, pos []string) error {
