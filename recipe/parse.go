@@ -96,6 +96,7 @@ var (
 	reJinjaSet    = regexp.MustCompile(`\{%-?\s*set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"']*)["']\s*-?%\}`)
 	reRPMGlobal   = regexp.MustCompile(`^%(?:global|define)\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.*?)\s*$`)
 	reRPMURL      = regexp.MustCompile(`^(?i)url:\s*(\S+)`)
+	rePSAssign    = regexp.MustCompile(`^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"']*)["']\s*;?\s*(?:#.*)?$`)
 )
 
 func (p *parser) set(name string, a assignment) { p.vars[name] = append(p.vars[name], a) }
@@ -129,6 +130,10 @@ func (p *parser) collectVars() {
 		}
 		if m := reDockerENV.FindStringSubmatch(l); m != nil && (p.format == Dockerfile || p.format == DockerTemplate || p.format == Manylinux || p.format == Generic) {
 			p.set(m[1], assignment{line: n, value: unquote(strings.TrimSpace(m[2]))})
+			continue
+		}
+		if m := rePSAssign.FindStringSubmatch(l); m != nil {
+			p.set(m[1], assignment{line: n, value: m[2]}) // PowerShell: $Name = "value"
 			continue
 		}
 		m := reShellAssign.FindStringSubmatch(l)

@@ -419,3 +419,13 @@ func TestLintFilesExitCode(t *testing.T) {
 		t.Errorf("nothing to check: failed %d, exit %d", failed, ExitCode(rs, nil))
 	}
 }
+
+func TestPowerShellVariables(t *testing.T) {
+	r := lintFixture(t, "build-wsl.ps1")
+	if r.Format != Generic || len(r.Pins) != 1 || r.Pins[0].Version != "3.12.7" || r.Pins[0].SHA256 != "24887b92e2afd4a2ac602419ad4b596372f67ac9b077190f459aba390faf5550" {
+		t.Fatalf("%s %+v", r.Format, r.Pins)
+	}
+	if !hasFinding(r, CodeChecksumUnproven, 5) || !hasFinding(r, CodePGPUnverified, 6) || len(r.Findings) != 2 {
+		t.Errorf("%+v", r.Findings)
+	}
+}
