@@ -86,6 +86,9 @@ func (p *parser) run() {
 	p.variableChecksums()
 	p.findVerification()
 	p.formatRules()
+	if p.format == Generic {
+		p.computedDownloads()
+	}
 }
 
 // ---------- variables ----------
@@ -1025,6 +1028,31 @@ func (p *parser) findVerification() {
 	}
 	if v.DigestFromBundle > 0 {
 		v.BundleVerified = v.Sigstore
+	}
+}
+
+// ---------- computed CPython downloads ----------
+
+var (
+	reArtifactTemplate = regexp.MustCompile(`["']([^"'\s]*/[Pp]ython-\$\{?[A-Za-z_][^"'\s]*?(?:\.tgz|\.tar\.xz|\.exe|\$\{?[A-Za-z_]\w*\}?))["']`)
+	reDownloadCall     = regexp.MustCompile(`\b(?:Download-File|Invoke-WebRequest|wget|curl|urlretrieve|urlopen|requests\.get|http\.Get|fetch_source)\b`)
+)
+
+// computedDownloads finds, in a file that names no python.org URL, a
+// CPython artifact path built from variables (actions/python-versions'
+// "${base}/${versionName}/Python-${nativeVersion}.tgz") in a file that
+// downloads: a download sigaudit cannot resolve but can still judge.
+func (p *parser) computedDownloads() {
+	if len(p.pins) > 0 || !reDownloadCall.MatchString(p.text) {
+		return
+	}
+	for i, l := range p.lines {
+		if reCommentLine.MatchString(l) {
+			continue
+		}
+		for _, m := range reArtifactTemplate.FindAllStringSubmatch(l, -1) {
+			p.pins = append(p.pins, Artifact{URL: m[1], Artifact: path.Base(m[1]), Line: i + 1})
+		}
 	}
 }
 
