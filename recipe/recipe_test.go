@@ -204,6 +204,10 @@ func TestBadInput(t *testing.T) {
 			t.Fatal(err)
 		}
 		cases[fifo] = "not a regular file"
+		zero := filepath.Join(dir, "Dockerfile.zero")
+		if err := os.Symlink("/dev/zero", zero); err == nil {
+			cases[zero] = "not a regular file" // a device through a symlink: never read
+		}
 		unreadable := write("unreadable", []byte("x"))
 		os.Chmod(unreadable, 0)
 		if f, err := os.Open(unreadable); err == nil {
