@@ -68,6 +68,12 @@ type Files struct {
 // consumed exactly the artifact's bytes, by algorithm.
 type Hashed struct {
 	Hashes map[crypto.Hash]hash.Hash
+	// Head is the first bytes of the artifact (up to
+	// archive.MaxCompressed), for the top-level directory check of a source
+	// tarball; HeadKept says the pass kept them. Without them Audit reads
+	// the start of the file.
+	Head     []byte
+	HeadKept bool
 }
 
 // usable returns the SHA-256 state and, when sig is not nil, a PGP check

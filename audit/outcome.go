@@ -187,7 +187,7 @@ func (a *Auditor) hash(ctx context.Context, f Files, sig *pgp.Signature) hashed 
 		pre = f.Hashed()
 	}
 	if sum, c, ok := pre.usable(sig); ok {
-		return hashed{state: artHashed, sum: hex.EncodeToString(sum), check: c}
+		return hashed{state: artHashed, sum: hex.EncodeToString(sum), check: c, findings: topDirFromHead(f, pre.Head, pre.HeadKept)}
 	}
 	rc, err := f.Artifact()
 	switch {
@@ -206,10 +206,19 @@ func (a *Auditor) hash(ctx context.Context, f Files, sig *pgp.Signature) hashed 
 		check = pgp.NewCheck(sig)
 		ws = append(ws, check)
 	}
+	var head *headWriter
+	if wantsTopDir(f.Name, f.DirVersion) {
+		head = &headWriter{} // the top-level directory, from this same pass
+		ws = append(ws, head)
+	}
 	_, err = fanout.Copy(ctx, rc, ws...)
 	rc.Close()
 	if err != nil { // a read that fails is an I/O error
 		return hashed{state: artUnreadable, err: err, findings: []report.Finding{sourceError(report.Mismatch, "reading %s failed: %v", f.Name, err)}}
 	}
-	return hashed{state: artHashed, sum: hex.EncodeToString(h.Sum(nil)), check: check}
+	out := hashed{state: artHashed, sum: hex.EncodeToString(h.Sum(nil)), check: check}
+	if head != nil {
+		out.findings = topDirFromHead(f, head.b, true)
+	}
+	return out
 }
