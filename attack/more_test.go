@@ -527,7 +527,81 @@ func moreCases() []moreCase {
 				write(t, api, []byte(`[{"url":"https://www.python.org/ftp/python/3.14.0/Python-3.14.0.tgz","sha256_sum":"`+strings.Repeat("a", 64)+`"}]`))
 				return []string{"audit", "--format", "json", "--digest-only", "--source", tree, "--api", api, "3.14.0"}
 			}},
+		// --- a release renamed: the tarball's own top-level directory ---
+		// The name says .tgz, the bytes are the real .tar.xz.
+		{name: "xz tarball and its signatures served under the .tgz name", code: 3, needsTarball: true,
+			want:  []string{"mismatch:archive-version-mismatch", "mismatch:digest-mismatch"},
+			setup: renamedRelease("3.13.5/Python-3.13.5.tgz", realASC, realBundle)},
+		// A release candidate's name on the final's bytes.
+		{name: "final tarball renamed as its release candidate", code: 3, needsTarball: true,
+			want:  []string{"mismatch:archive-version-mismatch", "mismatch:digest-mismatch"},
+			setup: renamedRelease("3.13.5/Python-3.13.5rc1.tar.xz", realASC, realBundle)},
+		// An older release's tarball, with its own good bundle, in the newer
+		// release's directory: the newer release has no source tarball.
+		{name: "older release's tarball placed in the newer release's directory", code: 3,
+			want: []string{"gap:release-incomplete", "gap:pgp-missing"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				tree := filepath.Join(dir, "tree")
+				p := filepath.Join(tree, "3.13.5", "Python-3.13.0.tar.xz")
+				write(t, p+".sigstore", real(t, "sigstore-bundles/Python-3.13.0.tar.xz.sigstore"))
+				return []string{"audit", "--format", "json", "--digest-only", "--source", tree, "3.13.5"}
+			}},
+		// --- digest-only: the bundle is all there is to check ---
+		{name: "digest-only: junk bundle", code: 3, want: []string{"gap:pgp-missing", "mismatch:sigstore-malformed"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				return bySHA(t, dir, nil, []byte("this is not a bundle\n"))
+			}},
+		{name: "digest-only: a stranger's Sigstore bundle over the right digest", code: 3, want: []string{"gap:pgp-missing", "mismatch:sigstore-untrusted"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				return bySHA(t, dir, nil, strangerBundle(t, sha3135))
+			}},
+		{name: "digest-only: another release's real bundle", code: 3, want: []string{"gap:pgp-missing", "mismatch:digest-mismatch"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				return bySHA(t, dir, nil, real(t, "sigstore-bundles/Python-3.13.0.tar.xz.sigstore"))
+			}},
+		{name: "digest-only tree: a stranger's bundle beside the tarball", code: 3, want: []string{"gap:pgp-missing", "mismatch:sigstore-untrusted"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				tree := filepath.Join(dir, "tree")
+				p := filepath.Join(tree, "3.13.5", "Python-3.13.5.tar.xz")
+				write(t, p+".sigstore", strangerBundle(t, sha3135))
+				return []string{"audit", "--format", "json", "--digest-only", "--source", tree, "3.13.5"}
+			}},
+		{name: "digest-only tree: junk bundle beside the tarball", code: 3, want: []string{"gap:pgp-missing", "mismatch:sigstore-malformed"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				tree := filepath.Join(dir, "tree")
+				p := filepath.Join(tree, "3.13.5", "Python-3.13.5.tar.xz")
+				write(t, p+".sigstore", []byte(`{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}`))
+				return []string{"audit", "--format", "json", "--digest-only", "--source", tree, "3.13.5"}
+			}},
 	}
+}
+
+// renamedRelease links the real 3.13.5 tarball under name, with its real
+// signatures renamed beside it: no signature binds a file name.
+func renamedRelease(name string, asc, bundle func(*testing.T) []byte) func(*testing.T, string, *keys) []string {
+	return func(t *testing.T, dir string, k *keys) []string {
+		abs, err := filepath.Abs(realTarball)
+		must(t, err)
+		p := filepath.Join(dir, name)
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.Symlink(abs, p))
+		write(t, p+".asc", asc(t))
+		write(t, p+".sigstore", bundle(t))
+		return []string{"verify", "--format", "json", p}
+	}
+}
+
+// strangerBundle is a well-formed bundle over the hex digest sum, made by
+// a generated Sigstore instance that sigaudit does not trust.
+func strangerBundle(t *testing.T, sum string) []byte {
+	t.Helper()
+	fs, err := fakesigstore.New(time.Now().Add(-time.Hour))
+	must(t, err)
+	d, err := hex.DecodeString(sum)
+	must(t, err)
+	b, err := fs.Bundle("thomas@python.org", "https://accounts.google.com", d, time.Now())
+	must(t, err)
+	return b
 }
 
 // fifoCases are set on systems with FIFOs (more_unix_test.go).
