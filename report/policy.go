@@ -96,7 +96,7 @@ func RenderPolicy(w io.Writer, format string, p *Policy, o Options) error {
 		var b strings.Builder
 		t := policyTable(p, o)
 		t.render(&b, o)
-		if policyPlanned(p) && !o.Wide {
+		if policyPlanned(p) && !o.Wide && !perVersion(p) {
 			b.WriteString("* planned: the line has no stable release yet\n")
 		}
 		return writeString(w, b.String())
