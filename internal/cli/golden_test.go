@@ -61,7 +61,7 @@ func TestPolicyGolden(t *testing.T) {
 
 func ext(format string) string {
 	switch format {
-	case "json", "sarif":
+	case "json", "sarif", "github", "html", "svg":
 		return format
 	case "markdown":
 		return "md"
