@@ -242,7 +242,7 @@ func cases() []attackCase {
 			p := filepath.Join(dir, "3.13.9", "Python-3.13.9.tgz")
 			write(t, p+".sigstore", real(t, "sigstore-bundles/Python-3.14.0.tgz.sigstore"))
 			return []string{"verify", "--format", "json", "--sha256", "88d2da4eed42fa9a5f42ff58a8bc8988881bd6c547e297e46682c2687638a851", p}
-		}, want: []string{"gap:pgp-missing", "mismatch:sigstore-wrong-identity"}},
+		}, want: []string{"gap:pgp-missing", "mismatch:digest-mismatch", "mismatch:sigstore-wrong-identity"}},
 		{name: "stripped asc on a PGP line", needsTarball: true, setup: func(t *testing.T, dir string, k *keys) []string {
 			return tarball(t, dir, nil, real(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore"))
 		}, want: []string{"gap:pgp-missing"}},
@@ -371,7 +371,7 @@ func cases() []attackCase {
 			write(t, filepath.Join(dir, "outside.asc"), real(t, "asc/Python-3.13.5.tar.xz.asc"))
 			must(t, os.Symlink(filepath.Join(dir, "outside.asc"), p+".asc"))
 			return []string{"audit", "--format", "json", "--digest-only", "--source", tree, "3.14.0"}
-		}, want: []string{"mismatch:source-error", "note:digest-unconfirmed"}},
+		}, want: []string{"mismatch:source-error"}}, // sigaudit's record confirms the bundle's digest
 		{name: "bundle symlinked outside the tree", setup: func(t *testing.T, dir string, k *keys) []string {
 			tree := filepath.Join(dir, "tree")
 			p := filepath.Join(tree, "3.14.0", "Python-3.14.0.tgz")
@@ -384,12 +384,12 @@ func cases() []attackCase {
 			tree := filepath.Join(dir, "tree")
 			write(t, filepath.Join(tree, "3.14.0", "Python-3.14.0.tgz\n.evil"), []byte("x"))
 			return []string{"audit", "--format", "json", "--fail-on", "note", "--digest-only", "--source", tree, "3.14.0"}
-		}, want: []string{"note:unknown-artifact"}},
+		}, want: []string{"gap:release-incomplete"}},
 		{name: "very long file name", setup: func(t *testing.T, dir string, k *keys) []string {
 			tree := filepath.Join(dir, "tree")
 			write(t, filepath.Join(tree, "3.14.0", "Python-3.14.0"+strings.Repeat("a", 200)+".tgz"), []byte("x"))
 			return []string{"audit", "--format", "json", "--fail-on", "note", "--digest-only", "--source", tree, "3.14.0"}
-		}, want: []string{"note:unknown-artifact"}},
+		}, want: []string{"gap:release-incomplete", "note:unknown-artifact"}},
 		{name: "PGP signature on a Sigstore-only line", setup: func(t *testing.T, dir string, k *keys) []string {
 			p := filepath.Join(dir, "3.14.0", "Python-3.14.0.tgz")
 			write(t, p+".asc", sign(t, k.stranger, []byte("x"), crypto.SHA512, at))
@@ -506,7 +506,7 @@ func TestHostileMirrors(t *testing.T) {
 				return
 			}
 			http.Error(w, "x", 500)
-		}, code: 3, finding: "source-error"},
+		}, code: 1, finding: "source-error"}, // an unreadable source is an operational error
 		{name: "truncated bundle", handler: func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/3.14.0/" {
 				dirListing(w, "")
@@ -518,7 +518,7 @@ func TestHostileMirrors(t *testing.T) {
 				return
 			}
 			good(w, r)
-		}, code: 3, finding: "source-error"},
+		}, code: 1, finding: "source-error"}, // unreadable (source.ErrUnreadable): an operational error
 		{name: "slow-loris bundle", handler: func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/3.14.0/" {
 				dirListing(w, "")
@@ -535,7 +535,7 @@ func TestHostileMirrors(t *testing.T) {
 				return
 			}
 			good(w, r)
-		}, code: 3, finding: "source-error"},
+		}, code: 1, finding: "source-error"}, // unreadable (source.ErrUnreadable): an operational error
 		{name: "redirect to another host", handler: func(w http.ResponseWriter, r *http.Request) {
 			if r.URL.Path == "/3.14.0/" {
 				dirListing(w, "")
@@ -546,7 +546,7 @@ func TestHostileMirrors(t *testing.T) {
 				return
 			}
 			good(w, r)
-		}, code: 3, finding: "source-error"},
+		}, code: 1, finding: "source-error"}, // unreadable (source.ErrUnreadable): an operational error
 		{name: "redirect loop", handler: func(w http.ResponseWriter, r *http.Request) {
 			http.Redirect(w, r, r.URL.Path, http.StatusFound)
 		}, code: 1, errText: "redirects"},
@@ -573,7 +573,7 @@ func TestHostileMirrors(t *testing.T) {
 				return
 			}
 			good(w, r)
-		}, code: 3, finding: "source-error"},
+		}, code: 1, finding: "source-error"}, // a listing cut short is an operational error
 		{name: "TLS error", tls: true, handler: func(w http.ResponseWriter, r *http.Request) { good(w, r) }, code: 1, errText: "certificate"},
 	}
 	for _, m := range mirrors {

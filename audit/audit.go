@@ -14,7 +14,11 @@ import (
 	"fmt"
 	"hash"
 	"io"
+	"io/fs"
+	"slices"
+	"sort"
 	"strings"
+	"syscall"
 	"time"
 
 	"github.com/sigaudit/sigaudit/internal/fanout"
@@ -97,6 +101,25 @@ type material struct {
 
 func notFound(err error) bool { return errors.Is(err, source.ErrNotFound) }
 
+// errLegacyHalf is half of a legacy .crt + .sig pair.
+var errLegacyHalf = errors.New("half of a legacy .crt + .sig pair")
+
+// unreadableErrs are the errors of a file that exists but cannot be read
+// (source.ErrNotRegular is a refusal, not one of them).
+var unreadableErrs = []error{source.ErrUnreadable, fs.ErrPermission, syscall.EIO}
+
+// ioError says whether err is a failure to read a file that exists (not
+// its absence, not a file refused for what it is): an operational error,
+// never a verdict.
+func ioError(err error) bool {
+	for _, e := range unreadableErrs {
+		if errors.Is(err, e) {
+			return true
+		}
+	}
+	return false
+}
+
 func (a *Auditor) gather(f Files) material {
 	var m material
 	m.asc, m.ascErr = f.Sibling(".asc", pgp.MaxSignatureSize)
@@ -114,9 +137,9 @@ func (a *Auditor) gather(f Files) material {
 		case sigErr != nil && !notFound(sigErr):
 			m.legacyEr = sigErr
 		case notFound(crtErr):
-			m.legacyEr = fmt.Errorf(".sig without its .crt")
+			m.legacyEr = fmt.Errorf(".sig without its .crt: %w", errLegacyHalf)
 		default:
-			m.legacyEr = fmt.Errorf(".crt without its .sig")
+			m.legacyEr = fmt.Errorf(".crt without its .sig: %w", errLegacyHalf)
 		}
 	}
 	m.sbom, m.sbomErr = f.Sibling(".spdx.json", source.MaxSBOMSize)
@@ -182,7 +205,11 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 		r.PGP.Status, r.PGP.Reason = string(pgp.Malformed), m.ascErr.Error()
 		r.add(report.Mismatch, report.CodePGPMalformed, "%s.asc is not a signature: %v", f.Name, m.ascErr)
 	default:
+		r.PGP.File = f.Name + ".asc"
 		r.PGP.Status, r.PGP.Reason = string(pgp.Malformed), "cannot read .asc: "+m.ascErr.Error()
+		if ioError(m.ascErr) {
+			r.PGP.Status = report.StatusError
+		}
 		r.add(report.Mismatch, report.CodeSourceError, "cannot read %s.asc: %v", f.Name, m.ascErr)
 	}
 
@@ -205,6 +232,9 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 		// Present but unreadable: a source error, reported once.
 		r.Sigstore.File = f.Name + ".sigstore"
 		r.Sigstore.Status, r.Sigstore.Reason = string(sigstore.Malformed), "cannot read .sigstore: "+m.bundleEr.Error()
+		if ioError(m.bundleEr) {
+			r.Sigstore.Status = report.StatusError
+		}
 		r.add(report.Mismatch, report.CodeSourceError, "cannot read %s.sigstore: %v", f.Name, m.bundleEr)
 		unreadable = true
 	case m.legacyEr == nil:
@@ -214,6 +244,11 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 		if err == nil {
 			legacy = l
 		}
+	case ioError(m.legacyEr):
+		r.Sigstore.File = f.Name + ".crt"
+		r.Sigstore.Status, r.Sigstore.Reason = report.StatusError, "cannot read .crt/.sig: "+m.legacyEr.Error()
+		r.add(report.Mismatch, report.CodeSourceError, "cannot read %s.crt/.sig: %v", f.Name, m.legacyEr)
+		unreadable = true
 	case !notFound(m.legacyEr):
 		inspect = sigstore.Verdict{Status: sigstore.Malformed, Legacy: true, Reason: m.legacyEr.Error()}
 	}
@@ -238,6 +273,10 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 	} else if !notFound(m.sbomErr) {
 		r.add(report.Note, report.CodeSourceError, "cannot read %s.spdx.json: %v", f.Name, m.sbomErr)
 	}
+	// python.org's own record of the artifact, embedded in sigaudit.
+	if d, ok := recordDigest(f.DirVersion, f.Name); ok {
+		digests["record"] = d
+	}
 
 	// One pass over the artifact feeds SHA-256 and the PGP check, while the
 	// keyring and trust root load.
@@ -258,6 +297,8 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 	if bundle != nil && f.Artifact != nil && !a.DigestOnly {
 		spec = a.speculate(bundle, ex)
 	}
+	var artErr error // the artifact exists but could not be read
+	artAbsent := false
 	var pre *Hashed
 	if f.Artifact != nil && !a.DigestOnly && f.Hashed != nil {
 		pre = f.Hashed()
@@ -280,16 +321,19 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 			rc.Close()
 			if err != nil {
 				r.add(report.Mismatch, report.CodeSourceError, "reading %s failed: %v", f.Name, err)
-				pgpCheck = nil
+				pgpCheck, artErr = nil, err // a read that fails is an I/O error
 			} else {
 				r.SHA256 = hex.EncodeToString(h.Sum(nil))
 				digests["artifact"] = r.SHA256
 			}
 		case notFound(err):
-			if len(f.Digests) == 0 {
-				r.add(report.Mismatch, report.CodeSourceError, "%s is not published (only its signatures are)", f.Name)
-			}
-		default:
+			artAbsent = true
+			r.add(report.Mismatch, report.CodeSourceError, "%s is not published (only its signatures are)", f.Name)
+		case ioError(err):
+			artErr = err
+			r.add(report.Mismatch, report.CodeSourceError, "cannot open %s: %v", f.Name, err)
+		default: // refused (not a regular file, a symlink out of the tree)
+			artAbsent = true
 			r.add(report.Mismatch, report.CodeSourceError, "cannot open %s: %v", f.Name, err)
 		}
 	}
@@ -317,8 +361,14 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 		r.PGP.Signer = a.signerName(id.Fingerprint)
 		r.PGP.Reason = "digest-only mode: the artifact was not downloaded"
 		r.add(report.Note, report.CodePGPNotChecked, "PGP signature present, not checked in digest-only mode")
+	case sig != nil && artErr != nil:
+		r.PGP.Status, r.PGP.Reason = report.StatusError, "the artifact could not be read, so the signature was not verified: "+artErr.Error()
+	case sig != nil && artAbsent:
+		r.PGP.Status, r.PGP.Reason = report.StatusNotChecked, "the artifact is not published or was refused, so the signature was not verified"
+		r.add(report.Gap, report.CodePGPNotChecked, "PGP signature present, not checked: %s is not published or was refused", f.Name)
 	case sig != nil:
-		r.PGP.Status, r.PGP.Reason = string(pgp.Invalid), "the artifact could not be read, so the signature was not verified"
+		r.PGP.Status, r.PGP.Reason = report.StatusNotChecked, "the artifact was not read, so the signature was not verified"
+		r.add(report.Gap, report.CodePGPNotChecked, "PGP signature present, not checked: %s was not read", f.Name)
 	}
 	if r.PGP.Status == string(pgp.Malformed) && m.ascErr == nil {
 		r.add(report.Mismatch, report.CodePGPMalformed, "%s.asc is not a readable OpenPGP signature: %s", f.Name, r.PGP.Reason)
@@ -335,7 +385,10 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 	agree := a.crossCheck(r, digests, inspect)
 
 	// Sigstore verdict.
-	if bundle != nil || legacy != nil {
+	if artErr != nil && (bundle != nil || legacy != nil) {
+		spec.wait()
+		r.Sigstore.Status, r.Sigstore.Reason = report.StatusError, "the artifact could not be read, so the bundle was not checked against it: "+artErr.Error()
+	} else if bundle != nil || legacy != nil {
 		a.sigstoreResult(r, f, ex, bundle, legacy, digests, spec)
 		if !agree && r.Sigstore.Status == string(sigstore.Verified) {
 			r.Sigstore.Status = string(sigstore.DigestMismatch)
@@ -418,7 +471,15 @@ func (a *Auditor) crossCheck(r *result, digests map[string]string, inspect sigst
 	if len(all) > 0 {
 		r.Digests = all
 	}
-	order := []string{"artifact", "bundle", "sbom", "api", "sha256 flag"}
+	order := []string{"artifact", "bundle", "sbom", "api", "record", "sha256 flag"}
+	var extra []string // further sources (a second API row, ...), in a stable order
+	for k := range all {
+		if !slices.Contains(order, k) {
+			extra = append(extra, k)
+		}
+	}
+	sort.Strings(extra)
+	order = append(order, extra...)
 	var first, firstSrc string
 	for _, src := range order {
 		d, ok := all[src]
@@ -440,7 +501,7 @@ func (a *Auditor) crossCheck(r *result, digests map[string]string, inspect sigst
 // independentDigest is the SHA-256 Sigstore is checked against: the
 // artifact's own, else one from a source other than the bundle.
 func independentDigest(digests map[string]string) string {
-	for _, src := range []string{"artifact", "sha256 flag", "api", "sbom"} {
+	for _, src := range []string{"artifact", "sha256 flag", "api", "sbom", "record"} {
 		if d, ok := digests[src]; ok {
 			return d
 		}
@@ -516,8 +577,14 @@ func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b 
 		}
 		if claimed == "" {
 			r.Sigstore.Status = report.StatusNotChecked
-			r.Sigstore.Reason = "no SHA-256 of the artifact is known (digest-only mode without API or SBOM)"
-			r.add(report.Note, report.CodeDigestUnconfirmed, "%s: %s", r.Sigstore.File, r.Sigstore.Reason)
+			r.Sigstore.Reason = "no SHA-256 of the artifact is known (digest-only mode without API or SBOM) and the Sigstore material names none"
+			if ex.Sigstore {
+				// A guaranteed method that could not be verified is a gap,
+				// whatever junk stands in for it.
+				r.add(report.Gap, report.CodeSigstoreNotChecked, "%s: %s, so neither signer nor artifact could be checked", r.Sigstore.File, r.Sigstore.Reason)
+			} else {
+				r.add(report.Note, report.CodeDigestUnconfirmed, "%s: %s", r.Sigstore.File, r.Sigstore.Reason)
+			}
 			return
 		}
 		d = claimed
@@ -548,10 +615,11 @@ func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b 
 		if verdict.TimeProof == sigstore.ProofNone {
 			r.add(report.Note, report.CodeSigningTimeUnproven, "no transparency log entry or timestamp proves when %s was signed", f.Name)
 		}
+		a.bind(r, f, verdict, digests)
 	case sigstore.WrongIdentity:
 		r.add(report.Mismatch, report.CodeSigstoreIdentity, "%s", verdict.Reason)
 	case sigstore.DigestMismatch:
-		if !hasCode(r, report.CodeDigestMismatch) {
+		if !hasCode(r.Findings, report.CodeDigestMismatch) {
 			r.add(report.Mismatch, report.CodeDigestMismatch, "the bundle signs another artifact: %s", verdict.Reason)
 		}
 	case sigstore.Untrusted:
@@ -565,11 +633,34 @@ func (a *Auditor) sigstoreResult(r *result, f Files, ex timeline.Expectation, b 
 	}
 }
 
-func hasCode(r *result, code string) bool {
-	for _, f := range r.Findings {
+func hasCode(fs []report.Finding, code string) bool {
+	for _, f := range fs {
 		if f.Code == code {
 			return true
 		}
 	}
 	return false
+}
+
+// bind checks that a verified bundle belongs to this artifact of this
+// release, beyond its signer: it was signed inside the version's signing
+// window, and it does not sign the SHA-256 python.org published for
+// another artifact. Either failure takes the "verified" away.
+func (a *Auditor) bind(r *result, f Files, v sigstore.Verdict, digests map[string]string) {
+	if _, known := digests["record"]; !known && v.Digest != "" {
+		if owners := recordOwners(v.Digest, f.DirVersion, f.Name); len(owners) > 0 {
+			r.Sigstore.Status = string(sigstore.DigestMismatch)
+			r.Sigstore.Reason = "the bundle signs the SHA-256 python.org published for " + strings.Join(owners, ", ")
+			r.add(report.Mismatch, report.CodeDigestMismatch, "the bundle signs another artifact: python.org published %s for %s (sigaudit's record)", v.Digest, strings.Join(owners, ", "))
+			return
+		}
+	}
+	if v.TimeProof == sigstore.ProofNone || v.SigningTime.IsZero() {
+		return
+	}
+	if w, ok := SigningWindow(r.Version); ok && !w.Contains(v.SigningTime) {
+		r.Sigstore.Status = string(sigstore.Invalid)
+		r.Sigstore.Reason = fmt.Sprintf("signed %s, outside %s's signing window", v.SigningTime.UTC().Format(time.RFC3339), r.Version)
+		r.add(report.Mismatch, report.CodeSignedOutsideWindow, "the bundle was signed %s, outside %s's signing window: %s; it is another release's bundle", v.SigningTime.UTC().Format(time.RFC3339), r.Version, w)
+	}
 }

@@ -61,6 +61,9 @@ type Verdict struct {
 type Signature struct {
 	body   []byte // binary OpenPGP packets
 	packet *packet.Signature
+	// reject, when not empty, is why the signature can never be accepted
+	// whatever key made it (an unknown critical subpacket or notation).
+	reject string
 }
 
 // ReadSignature reads an armored or binary detached signature, at most
@@ -93,6 +96,25 @@ func ReadSignature(r io.Reader) (*Signature, error) {
 		if err := checkArmorCRC(b, body); err != nil {
 			return nil, err
 		}
+		if err := checkAfterArmor(b); err != nil {
+			return nil, err
+		}
+	}
+	subs, err := scanSubpackets(body)
+	if err != nil {
+		return nil, err
+	}
+	reject := criticalReject(subs)
+	if reject != "" {
+		// go-crypto skips a signature packet with an unknown critical
+		// subpacket as unsupported; parse a copy without the critical bits
+		// only to name the signer, and refuse the signature.
+		body = bytes.Clone(body)
+		for _, sp := range subs {
+			if sp.critical {
+				body[sp.off] &^= 0x80
+			}
+		}
 	}
 	var sig *packet.Signature
 	pr := packet.NewReader(bytes.NewReader(body))
@@ -119,7 +141,40 @@ func ReadSignature(r io.Reader) (*Signature, error) {
 	if sig.SigType != packet.SigTypeBinary {
 		return nil, fmt.Errorf("signature type 0x%02x, want a binary document signature (0x00)", uint8(sig.SigType))
 	}
-	return &Signature{body: body, packet: sig}, nil
+	if sig.IssuerKeyId == nil {
+		// go-crypto's verification refuses it too ("signature doesn't have an issuer").
+		return nil, errors.New("the signature names no issuer key")
+	}
+	if reject == "" {
+		for _, n := range sig.Notations {
+			if n.IsCritical {
+				// sigaudit knows no notation: go-crypto's default Config.KnownNotations is empty.
+				reject = fmt.Sprintf("the signature carries a critical notation %q that sigaudit does not know (RFC 9580 5.2.3.24: such a signature is invalid)", n.Name)
+				break
+			}
+		}
+	}
+	return &Signature{body: body, packet: sig, reject: reject}, nil
+}
+
+// checkAfterArmor refuses anything but whitespace after the armor's END
+// line: a second armored block (another signature) or appended data would
+// be read by some tools and ignored by others.
+func checkAfterArmor(armored []byte) error {
+	i := bytes.Index(armored, []byte("\n-----END "))
+	if i < 0 {
+		return nil // armor.Decode has already failed on a missing END line
+	}
+	rest := armored[i+1:]
+	if j := bytes.IndexByte(rest, '\n'); j >= 0 {
+		rest = rest[j+1:]
+	} else {
+		rest = nil
+	}
+	if len(bytes.TrimSpace(rest)) != 0 {
+		return errors.New("data after the armor's END line (a second block or appended bytes)")
+	}
+	return nil
 }
 
 // checkArmorCRC checks the optional CRC24 line of an armored block (RFC 4880
@@ -211,6 +266,17 @@ type Keyring struct {
 	// when audit --jobs verified artifacts concurrently).
 	mu       sync.Mutex
 	validity map[validityKey]string
+
+	// now is the clock for the signature's own expiry and creation time
+	// (time.Now when nil; tests set it).
+	now func() time.Time
+}
+
+func (k *Keyring) clock() time.Time {
+	if k.now != nil {
+		return k.now()
+	}
+	return time.Now()
 }
 
 type validityKey struct {
@@ -352,6 +418,7 @@ func (k *Keyring) Identify(s *Signature) Verdict {
 		v.SigningKey = fingerprint(pk.Fingerprint)
 		v.KeyID = fmt.Sprintf("%016X", pk.KeyId)
 		k.mu.Lock() // go-crypto caches into the entity as it reads it
+		forgetDatedValidity(e)
 		v.UserID = primaryUserID(e, s.packet.CreationTime)
 		k.mu.Unlock()
 	}
@@ -455,6 +522,11 @@ func (c *Check) Verdict(k *Keyring, expected []string) Verdict {
 		v.Reason = fmt.Sprintf("signed by %s, which is not in the keyring (add it with --keyring)", who)
 		return v
 	}
+	if s.reject != "" {
+		v.Status = Invalid
+		v.Reason = s.reject
+		return v
+	}
 	isWeak := weak(s.packet.Hash)
 	if c.hashErr != nil {
 		v.Status = Invalid
@@ -473,6 +545,11 @@ func (c *Check) Verdict(k *Keyring, expected []string) Verdict {
 		return v
 	}
 	if reason := k.keyValid(e, pk, s.packet); reason != "" {
+		v.Status = Invalid
+		v.Reason = reason
+		return v
+	}
+	if reason := sigTimeReject(s.packet, k.clock()); reason != "" {
 		v.Status = Invalid
 		v.Reason = reason
 		return v
@@ -497,16 +574,125 @@ func (c *Check) Verdict(k *Keyring, expected []string) Verdict {
 	return v
 }
 
+// sigTimeReject applies go-crypto's checkSignatureDetails to the message
+// signature at now: a signature made in the future, or whose own expiration
+// time (signature expiration subpacket) has passed, is refused, as gpg does.
+func sigTimeReject(sig *packet.Signature, now time.Time) string {
+	if sig.CreationTime.Unix() > now.Unix() {
+		return fmt.Sprintf("the signature was made in the future (%s; clock is %s)", sig.CreationTime.UTC().Format(time.RFC3339), now.UTC().Format(time.RFC3339))
+	}
+	if sig.SigLifetimeSecs != nil && *sig.SigLifetimeSecs != 0 {
+		exp := sig.CreationTime.Add(time.Duration(*sig.SigLifetimeSecs) * time.Second)
+		if now.Unix() > exp.Unix() {
+			return fmt.Sprintf("the signature expired on %s (its own expiration time)", exp.UTC().Format(time.RFC3339))
+		}
+	}
+	return ""
+}
+
+// keyConfig is go-crypto's default verification policy, stated: hashes
+// refused in any signature (MD5, RIPEMD-160), public key algorithms
+// refused (DSA, ElGamal), RSA under 2047 bits, the secp256k1 curve; no
+// notation is known; keys without key flags cannot sign.
+var keyConfig = &packet.Config{
+	RejectHashAlgorithms:      map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true},
+	RejectPublicKeyAlgorithms: map[packet.PublicKeyAlgorithm]bool{packet.PubKeyAlgoElGamal: true, packet.PubKeyAlgoDSA: true},
+	RejectCurves:              map[packet.Curve]bool{packet.CurveSecP256k1: true},
+	MinRSABits:                2047,
+}
+
+// keyRequirements is go-crypto's checkKeyRequirements (v2/keys.go) with a
+// reason: the algorithm, RSA size and curve of a key used for a signature.
+func keyRequirements(pk *packet.PublicKey) string {
+	algo := pk.PubKeyAlgo
+	if keyConfig.RejectPublicKeyAlgorithm(algo) {
+		return fmt.Sprintf("uses a rejected public key algorithm (%s)", algoName(algo))
+	}
+	switch algo {
+	case packet.PubKeyAlgoRSA, packet.PubKeyAlgoRSASignOnly:
+		bits, err := pk.BitLength()
+		if err != nil || bits < keyConfig.MinimumRSABits() {
+			return fmt.Sprintf("is an RSA key of %d bits (at least %d required)", bits, keyConfig.MinimumRSABits())
+		}
+	case packet.PubKeyAlgoECDH, packet.PubKeyAlgoEdDSA, packet.PubKeyAlgoECDSA:
+		curve, err := pk.Curve()
+		if err != nil || keyConfig.RejectCurve(curve) {
+			return fmt.Sprintf("uses a rejected elliptic curve (%s)", curve)
+		}
+		if pk.Version == 6 && (curve == packet.Curve25519 || curve == packet.Curve448) {
+			return "is a version 6 key on a legacy curve OID"
+		}
+	}
+	if !algo.CanSign() {
+		return fmt.Sprintf("uses an algorithm that cannot sign (%s)", algoName(algo))
+	}
+	return ""
+}
+
+func algoName(a packet.PublicKeyAlgorithm) string {
+	switch a {
+	case packet.PubKeyAlgoDSA:
+		return "DSA"
+	case packet.PubKeyAlgoElGamal:
+		return "ElGamal"
+	case packet.PubKeyAlgoRSA:
+		return "RSA"
+	case packet.PubKeyAlgoECDH:
+		return "ECDH"
+	case packet.PubKeyAlgoX25519:
+		return "X25519"
+	case packet.PubKeyAlgoX448:
+		return "X448"
+	}
+	return fmt.Sprintf("algorithm %d", int(a))
+}
+
+// bindingReject applies go-crypto's checkSignatureDetails to the
+// self-signatures that make key a signing key (the primary self-signature,
+// the subkey binding and its embedded back-signature), as
+// checkMessageSignatureDetails does: no rejected hash, no unknown critical
+// notation, and, when atT, not expired at t.
+func bindingReject(key openpgp.Key, t time.Time, atT bool) string {
+	sigs := []*packet.Signature{key.PrimarySelfSignature}
+	if !key.IsPrimary() && key.SelfSignature != nil {
+		sigs = append(sigs, key.SelfSignature, key.SelfSignature.EmbeddedSignature)
+	}
+	for _, s := range sigs {
+		if s == nil {
+			continue
+		}
+		if keyConfig.RejectHashAlgorithm(s.Hash) {
+			return fmt.Sprintf("a self-signature of the signing key uses a rejected hash (%s)", hashName(s.Hash))
+		}
+		for _, n := range s.Notations {
+			if n.IsCritical && !keyConfig.KnownNotation(n.Name) {
+				return fmt.Sprintf("a self-signature of the signing key carries an unknown critical notation %q", n.Name)
+			}
+		}
+		if atT && s.SigExpired(t) {
+			return "a self-signature of the signing key had expired when the signature was made"
+		}
+	}
+	return ""
+}
+
 // keyValidAt checks that the key that made sig could sign when sig was
 // made: not expired then, not revoked (a compromised key never), created
-// before, flagged for signing. It returns "" when valid, else the reason.
+// before, flagged for signing, of an accepted algorithm and size, with
+// acceptable self-signatures. It returns "" when valid, else the reason.
+// These are the key checks of go-crypto's VerifyDetachedSignature
+// (signingKeyByIdUsage with the signing flag, checkKeyRequirements,
+// checkMessageSignatureDetails), each with its own reason.
 //
 // Keys whose expiry was extended carry only new self-signatures, made after
 // older release signatures; like GnuPG, validity is then judged from the
-// newest self-signature (its expiry is relative to the key's creation).
+// newest self-signature (its expiry is relative to the key's creation). The
+// real 3.13.5 signature needs this: Thomas Wouters' key carries only
+// self-signatures newer than it.
 func keyValidAt(e *openpgp.Entity, pk *packet.PublicKey, sig *packet.Signature) string {
 	t := sig.CreationTime
-	cfg := &packet.Config{RejectHashAlgorithms: map[crypto.Hash]bool{crypto.MD5: true, crypto.RIPEMD160: true}}
+	cfg := keyConfig
+	forgetDatedValidity(e)
 	if sig.CreationTime.Unix() < pk.CreationTime.Unix() {
 		return "the signature is older than the key that made it"
 	}
@@ -518,8 +704,16 @@ func keyValidAt(e *openpgp.Entity, pk *packet.PublicKey, sig *packet.Signature) 
 			return "the signing subkey is revoked"
 		}
 	}
-	if _, ok := e.SigningKeyById(t, pk.KeyId, cfg); ok {
-		return ""
+	if r := keyRequirements(e.PrimaryKey); r != "" {
+		return "the primary key " + r
+	}
+	if pk != e.PrimaryKey {
+		if r := keyRequirements(pk); r != "" {
+			return "the signing subkey " + r
+		}
+	}
+	if key, ok := e.SigningKeyById(t, pk.KeyId, cfg); ok {
+		return bindingReject(key, t, true)
 	}
 	// No self-signature valid at t. Either the key had expired (or was not
 	// yet a signing key), or every self-signature is newer than sig.
@@ -527,20 +721,109 @@ func keyValidAt(e *openpgp.Entity, pk *packet.PublicKey, sig *packet.Signature) 
 	if latest.After(t) {
 		key, ok := e.SigningKeyById(latest, pk.KeyId, cfg)
 		if !ok {
+			if r := notSigningReason(e, pk, latest); r != "" {
+				return r
+			}
 			return "the signing key is not valid for signing (expired, revoked or without the signing flag)"
 		}
 		if e.PrimaryKey.KeyExpired(key.PrimarySelfSignature, t) || (key.SelfSignature != nil && key.PublicKey.KeyExpired(key.SelfSignature, t)) {
 			return "the signing key had expired when the signature was made"
 		}
-		return ""
+		return bindingReject(key, t, false)
 	}
 	if _, err := e.VerifyPrimaryKey(t, cfg); err != nil {
 		if errors.Is(err, pgperr.ErrKeyExpired) {
 			return "the signing key had expired when the signature was made"
 		}
+		if selfSigExpiredAt(e, t) {
+			return "the signing key's self-signature had expired when the signature was made"
+		}
 		return "the signing key is not valid: " + err.Error()
 	}
+	if r := notSigningReason(e, pk, t); r != "" {
+		return r
+	}
 	return "the signing key was expired or not flagged for signing when the signature was made"
+}
+
+// forgetDatedValidity clears go-crypto's cached verdict on every
+// self-signature, binding and revocation that has its own expiration time:
+// go-crypto caches checkSignatureDetails(sig, date), which depends on the
+// date through that expiry, so a self-signature judged expired for a late
+// release signature would stay invalid for an earlier one. Callers hold
+// Keyring.mu.
+func forgetDatedValidity(e *openpgp.Entity) {
+	forget := func(vs []*packet.VerifiableSignature) {
+		for _, v := range vs {
+			if v != nil && v.Packet != nil && v.Packet.SigLifetimeSecs != nil && *v.Packet.SigLifetimeSecs != 0 {
+				v.Valid = nil
+			}
+		}
+	}
+	forget(e.Revocations)
+	forget(e.DirectSignatures)
+	for _, id := range e.Identities {
+		forget(id.SelfCertifications)
+		forget(id.Revocations)
+	}
+	for i := range e.Subkeys {
+		forget(e.Subkeys[i].Bindings)
+		forget(e.Subkeys[i].Revocations)
+	}
+}
+
+// selfSigExpiredAt reports whether a user ID self-certification made
+// before t had expired (its own expiration time) at t.
+func selfSigExpiredAt(e *openpgp.Entity, t time.Time) bool {
+	for _, id := range e.Identities {
+		for _, v := range id.SelfCertifications {
+			p := v.Packet
+			if p != nil && p.CreationTime.Unix() <= t.Unix() && p.SigLifetimeSecs != nil && *p.SigLifetimeSecs != 0 && p.SigExpired(t) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// notSigningReason says why pk is not a signing key of e at t when its
+// self-signature (or binding) says so, or "".
+func notSigningReason(e *openpgp.Entity, pk *packet.PublicKey, t time.Time) string {
+	var self *packet.Signature
+	what := "signing key"
+	if pk == e.PrimaryKey {
+		s, err := e.PrimarySelfSignature(t, keyConfig)
+		if err != nil {
+			return ""
+		}
+		self = s
+	} else {
+		what = "signing subkey"
+		for i := range e.Subkeys {
+			sk := &e.Subkeys[i]
+			if sk.PublicKey.KeyId != pk.KeyId {
+				continue
+			}
+			s, err := sk.LatestValidBindingSignature(t, keyConfig)
+			if err != nil {
+				return "the signing subkey has no valid binding signature at the signature's time"
+			}
+			if sk.Expired(s, t) {
+				return "the signing subkey had expired when the signature was made"
+			}
+			self = s
+		}
+	}
+	if self == nil {
+		return ""
+	}
+	if !self.FlagsValid {
+		return fmt.Sprintf("the %s carries no key flags, so it may not sign", what)
+	}
+	if !self.FlagSign {
+		return fmt.Sprintf("the %s is not flagged for signing (key flags without \"sign\")", what)
+	}
+	return ""
 }
 
 func newestSelfSignature(e *openpgp.Entity) time.Time {

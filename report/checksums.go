@@ -21,6 +21,30 @@ type Checksum struct {
 	LogIndex    *int64   `json:"log_index,omitempty"`
 	Sources     []string `json:"sources"` // which sources gave this digest and agreed
 	Note        string   `json:"note,omitempty"`
+	// Level is "proven", "bound-by-signer-and-time" (signer, time and
+	// uniqueness hold, but no independent SHA-256 exists: an artifact newer
+	// than sigaudit's record, without an API value), "unproven"
+	// (--allow-unproven) or "api" (--allow-unsigned-api).
+	Level string `json:"level,omitempty"`
+	Proof *Proof `json:"proof,omitempty"`
+}
+
+// Checksum levels.
+const (
+	LevelProven   = "proven"
+	LevelBound    = "bound-by-signer-and-time"
+	LevelUnproven = "unproven"
+	LevelAPI      = "api"
+)
+
+// Proof says which of the conditions for "proven" held for an artifact.
+type Proof struct {
+	Signer          bool     `json:"signer"`            // (a) the bundle verifies for the identity the timeline expects
+	SigningWindow   bool     `json:"signing_window"`    // (b) signed inside this version's signing window
+	UniqueInRelease bool     `json:"unique_in_release"` // (c) no other artifact of the release has this digest
+	DigestsAgree    bool     `json:"digests_agree"`     // (d) every other source of a digest agrees
+	Independent     []string `json:"independent"`       // the independent sources that agree (api, sbom, record, ...)
+	Window          string   `json:"window,omitempty"`  // the signing window applied
 }
 
 // Rejected is an artifact for which no checksum is given, and why.
@@ -32,6 +56,7 @@ type Rejected struct {
 	// material where none is guaranteed).
 	Status string `json:"status"`
 	Reason string `json:"reason"`
+	Proof  *Proof `json:"proof,omitempty"`
 }
 
 // Checksums is the output of `sigaudit checksums`.
@@ -93,11 +118,13 @@ func WriteChecksums(w io.Writer, format string, c *Checksums) error {
 	case "sha256sum":
 		var b strings.Builder
 		for _, s := range c.Checksums {
-			if s.Proven {
-				fmt.Fprintf(&b, "%s  %s\n", cell(s.SHA256), cell(s.Name))
-			} else {
-				fmt.Fprintf(&b, "# unproven (%s): %s  %s\n", cell(s.Note), cell(s.SHA256), cell(s.Name))
+			line := fmt.Sprintf("%s  %s\n", cell(s.SHA256), cell(s.Name))
+			if s.Level == LevelBound {
+				line = fmt.Sprintf("# bound by signer and time only (%s): %s\n%s", cell(s.Note), cell(s.Name), line)
+			} else if !s.Proven {
+				line = fmt.Sprintf("# unproven (%s): %s  %s\n", cell(s.Note), cell(s.SHA256), cell(s.Name))
 			}
+			b.WriteString(line)
 		}
 		return writeString(w, b.String())
 	}

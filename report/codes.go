@@ -25,6 +25,9 @@ const (
 	CodePGPNotChecked       = "pgp-not-checked"        // note: --digest-only, the .asc was not verified
 	CodeDigestUnconfirmed   = "digest-unconfirmed"     // note: no independent SHA-256 confirms the bundle digest
 	CodeAPIClaimMissing     = "api-claim-missing"      // mismatch: the API lists a signature file that is not published
+	CodeSigstoreNotChecked  = "sigstore-not-checked"   // gap: a guaranteed bundle could not be checked at all
+	CodeSignedOutsideWindow = "signed-outside-window"  // mismatch: the bundle was signed outside the version's signing window
+	CodeReleaseIncomplete   = "release-incomplete"     // gap: a selected release is empty or has no source tarball
 )
 
 var codeText = map[string]string{
@@ -50,6 +53,9 @@ var codeText = map[string]string{
 	CodePGPNotChecked:       "The PGP signature was not checked (digest-only mode)",
 	CodeDigestUnconfirmed:   "No independent SHA-256 (artifact, API, SBOM) confirms the digest the bundle signs",
 	CodeAPIClaimMissing:     "python.org's API lists a signature file that is not published",
+	CodeSigstoreNotChecked:  "A guaranteed Sigstore signature could not be checked (no digest known or named)",
+	CodeSignedOutsideWindow: "The Sigstore bundle was signed outside the time python.org signed this version",
+	CodeReleaseIncomplete:   "A selected release directory is empty or lacks a source tarball",
 }
 
 // codeFix says what to do about each finding code: the "what to do" of
@@ -77,6 +83,9 @@ var codeFix = map[string]string{
 	CodePGPNotChecked:       "Run without --digest-only to check the PGP signature over the artifact.",
 	CodeDigestUnconfirmed:   "Give an independent SHA-256 (download the artifact, --api, or an SBOM) to confirm the digest the bundle signs.",
 	CodeAPIClaimMissing:     "Fetch the signature file from python.org: the mirror lacks a file python.org's API lists.",
+	CodeSigstoreNotChecked:  "Give an independent SHA-256 (--api, an SBOM, or the artifact) and fetch python.org's own bundle.",
+	CodeSignedOutsideWindow: "Fetch this release's own bundle from python.org: this one was signed for another release.",
+	CodeReleaseIncomplete:   "Check the selector and the mirror: the release directory lacks its files.",
 }
 
 // codeDescription is a one-line description of a finding code.

@@ -99,6 +99,7 @@ func RenderPolicy(w io.Writer, format string, p *Policy, o Options) error {
 		if policyPlanned(p) && !o.Wide && !perVersion(p) {
 			b.WriteString("* planned: the line has no stable release yet\n")
 		}
+		policyReasons(&b, p)
 		return writeString(w, b.String())
 	case "markdown":
 		var b strings.Builder
@@ -110,6 +111,7 @@ func RenderPolicy(w io.Writer, format string, p *Policy, o Options) error {
 			}
 		}
 		mdTable(&b, header, nil, rows)
+		policyReasons(&b, p)
 		return writeString(w, b.String())
 	}
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(PolicyFormats, ", "))
@@ -210,4 +212,14 @@ func policyTable(p *Policy, o Options) textTable {
 		t.add(line, r.Manager, pgpUntil(r), keys(r.PGP.Fingerprints, false), shortIdentity(r.Sigstore.Identity), shortIssuer(r.Sigstore.Issuer))
 	}
 	return t
+}
+
+// policyReasons says why a version has no Sigstore expectation (e.g.
+// 3.12.0a1: python.org signed 3.12 from 3.12.0a7 on).
+func policyReasons(b *strings.Builder, p *Policy) {
+	for _, r := range p.Rows {
+		if r.Version != "" && !r.Sigstore.Expected && r.Sigstore.Reason != "" {
+			fmt.Fprintf(b, "\n%s: Sigstore not expected: %s\n", r.Version, OneLine(r.Sigstore.Reason))
+		}
+	}
 }

@@ -18,6 +18,9 @@ const (
 	StatusNotExpected = "not-expected" // not guaranteed and absent
 	StatusNotChecked  = "not-checked"  // present but not verified (e.g. --digest-only for PGP)
 	StatusVerified    = "verified"
+	// StatusError: the artifact or a signature exists but could not be
+	// read (permissions, a read error): an operational error, no verdict.
+	StatusError = "error"
 )
 
 // Finding is one gap, mismatch or note about an artifact.
@@ -110,6 +113,17 @@ func (r *Report) Fails(failOn map[string]bool) bool {
 			if failOn[f.Severity] {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// Errors reports whether an operational error kept a verdict from being
+// reached (a method with status "error"): the command then exits 1.
+func (r *Report) Errors() bool {
+	for _, a := range r.Artifacts {
+		if a.PGP.Status == StatusError || a.Sigstore.Status == StatusError {
+			return true
 		}
 	}
 	return false

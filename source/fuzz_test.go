@@ -66,6 +66,7 @@ func FuzzSBOM(f *testing.F) {
 func FuzzAPI(f *testing.F) {
 	f.Add([]byte(`[{"url":"https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tgz","sha256_sum":"` + strings.Repeat("A", 64) + `"}]`))
 	f.Add([]byte(`{"results":[{"url":"../../x","sha256_sum":""}]}`))
+	f.Add([]byte(`{"count":2,"next":null,"results":[{"url":"https://x/3.13.5/a","sha256_sum":"` + strings.Repeat("a", 64) + `","filesize":"12","gpg_signature_file":"u"},{"url":"https://x/3.13.5/a","sha256_sum":"` + strings.Repeat("b", 64) + `","filesize":13,"sigstore_bundle_file":"v","extra":{"deep":[1,{"x":null}]}}],"previous":null}`))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		api, err := ParseAPI(b)
 		if err != nil {
@@ -80,6 +81,38 @@ func FuzzAPI(f *testing.F) {
 					t.Fatalf("bad digest %q", f.SHA256)
 				}
 			}
+			if f.Rows < 1 || f.Size < 0 || (f.SHA256 != "" && (len(f.SHA256s) == 0 || f.SHA256s[0] != f.SHA256)) || (f.SHA256 == "" && len(f.SHA256s) > 0) {
+				t.Fatalf("inconsistent merge: %+v", f)
+			}
+			for _, d := range f.SHA256s {
+				if n, ok := NormalizeSHA256(d); !ok || n != d {
+					t.Fatalf("bad digest %q in SHA256s", d)
+				}
+			}
+			if f.Dir() == "" {
+				t.Fatalf("no directory for %+v", f)
+			}
+		}
+		// The stream parser and the byte parser agree.
+		api2, err := ReadAPI(strings.NewReader(string(b)))
+		if err != nil || len(api2) != len(api) {
+			t.Fatalf("ReadAPI disagrees: %d vs %d, %v", len(api2), len(api), err)
+		}
+	})
+}
+
+// FuzzParseListing feeds HTML straight to the listing parser (no server).
+func FuzzParseListing(f *testing.F) {
+	f.Add(`<a href="3.13.5/">x</a><a href="../">up</a><a href="/abs/">a</a><a href="?C=N;O=D">Name</a>`)
+	f.Add(`<img src="/icons/back.gif"> <a href="/ftp/python/">Parent Directory</a> <a href="Python-3.13.5.tgz">t</a> <a HREF='x%2fy'>e</a>`)
+	base, _ := url.Parse("https://www.python.org/ftp/python/3.13.5/")
+	f.Fuzz(func(t *testing.T, body string) {
+		seen := map[string]bool{}
+		for _, n := range parseListing(base, []byte(body)) {
+			if !SafeName(strings.TrimSuffix(n, "/")) || seen[n] {
+				t.Fatalf("unsafe or repeated name %q from %q", n, body)
+			}
+			seen[n] = true
 		}
 	})
 }

@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/cenkalti/backoff/v5"
@@ -22,7 +23,17 @@ import (
 // Limits of the HTTP source.
 const (
 	MaxListingSize = 8 << 20 // a directory listing
-	maxRedirects   = 5
+	// DefaultMaxFileSize caps every download whose size the API does not
+	// give (python.org's largest artifacts are a few hundred MB).
+	DefaultMaxFileSize = 4 << 30
+	// DefaultIdleTimeout ends a body that delivers no byte for this long.
+	DefaultIdleTimeout = 30 * time.Second
+	// DefaultMaxConns is the connection cap per host until SetMaxConns.
+	DefaultMaxConns = 6
+	maxRedirects    = 5
+	// drainLimit is how much of an unread body Close reads so that the
+	// connection can be reused; a longer rest closes the connection.
+	drainLimit = 256 << 10
 )
 
 // HTTP is a mirror of python.org/ftp/python/ over HTTP(S).
@@ -30,17 +41,31 @@ type HTTP struct {
 	base   *url.URL
 	client *http.Client
 	// IdleTimeout ends a download that delivers no byte for this long
-	// (slow-loris bodies).
+	// (slow-loris bodies), listings and the API listing included.
 	IdleTimeout time.Duration
 	// Tries is how many times a request is tried on network errors and
 	// 5xx answers, with exponential backoff.
 	Tries uint
 	// Cache, if set, keeps downloaded files; writes are atomic (a temp
-	// file renamed on complete download), so no partial file is left.
+	// file renamed on complete download), so no partial file is left, also
+	// when the context is canceled (the temp file is removed at once).
 	Cache string
+	// MaxFileSize caps every download (0: DefaultMaxFileSize); the size
+	// the caller expects (OpenSized) caps it further.
+	MaxFileSize int64
+	// CacheLimit caps the bytes this source writes to Cache in total (0:
+	// no cap besides MaxFileSize per file); past it, downloads go on
+	// uncached.
+	CacheLimit int64
+	// NoListing says the mirror has no directory listings: every file is
+	// probed with a GET (ReadDir returns Listed false without a request).
+	NoListing bool
+
+	cacheUsed atomic.Int64
 }
 
 // NewHTTP makes a source for base (which must be an http or https URL).
+// timeout bounds the wait for response headers.
 func NewHTTP(base string, timeout time.Duration) (*HTTP, error) {
 	u, err := url.Parse(base)
 	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
@@ -50,13 +75,14 @@ func NewHTTP(base string, timeout time.Duration) (*HTTP, error) {
 		u.Path += "/"
 	}
 	u.RawQuery, u.Fragment = "", ""
-	h := &HTTP{base: u, IdleTimeout: 30 * time.Second, Tries: 3}
+	h := &HTTP{base: u, IdleTimeout: DefaultIdleTimeout, Tries: 3}
 	tr := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
-		DialContext:           (&net.Dialer{Timeout: 15 * time.Second}).DialContext,
+		DialContext:           (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
 		TLSHandshakeTimeout:   15 * time.Second,
 		ResponseHeaderTimeout: timeout,
-		MaxIdleConnsPerHost:   16,
+		ForceAttemptHTTP2:     true,
+		IdleConnTimeout:       90 * time.Second,
 	}
 	h.client = &http.Client{
 		Transport: tr,
@@ -70,7 +96,22 @@ func NewHTTP(base string, timeout time.Duration) (*HTTP, error) {
 			return nil
 		},
 	}
+	h.SetMaxConns(DefaultMaxConns)
 	return h, nil
+}
+
+// SetMaxConns bounds the connections open to a host at once (and keeps as
+// many idle for reuse); an audit with N jobs wants N+2 (the jobs plus
+// listings). It has no effect on a transport set with SetTransport.
+func (h *HTTP) SetMaxConns(n int) {
+	if n < 1 {
+		n = 1
+	}
+	if tr, ok := h.client.Transport.(*http.Transport); ok {
+		tr.MaxConnsPerHost = n
+		tr.MaxIdleConnsPerHost = n
+		tr.MaxIdleConns = max(n, 100)
+	}
 }
 
 // Client is the HTTP client the source uses (same-host redirects only).
@@ -81,16 +122,44 @@ func (h *HTTP) SetTransport(rt http.RoundTripper) { h.client.Transport = rt }
 
 func (h *HTTP) String() string { return h.base.Redacted() }
 
-// statusError is a non-2xx answer.
-type statusError struct {
-	url  string
-	code int
+func (h *HTTP) idle() time.Duration {
+	if h.IdleTimeout > 0 {
+		return h.IdleTimeout
+	}
+	return DefaultIdleTimeout
 }
 
-func (e *statusError) Error() string { return fmt.Sprintf("GET %s: HTTP %d", e.url, e.code) }
+func (h *HTTP) maxFile() int64 {
+	if h.MaxFileSize > 0 {
+		return h.MaxFileSize
+	}
+	return DefaultMaxFileSize
+}
 
-// get fetches u with retries; the caller closes the body.
+// StatusError is a non-2xx answer other than 404/410 (those are
+// ErrNotFound). It is wrapped with ErrUnreadable.
+type StatusError struct {
+	URL  string
+	Code int
+}
+
+func (e *StatusError) Error() string { return fmt.Sprintf("GET %s: HTTP %d", e.URL, e.Code) }
+
+// drainClose reads what is left of a body, up to drainLimit, and closes
+// it, so that the connection goes back to the pool.
+func drainClose(rc io.ReadCloser) error {
+	io.CopyN(io.Discard, rc, drainLimit)
+	return rc.Close()
+}
+
+// get fetches u with retries; the caller closes the body. Errors wrap
+// ErrNotFound (404, 410) or ErrUnreadable (any other failure), unless the
+// context was canceled.
 func (h *HTTP) get(ctx context.Context, u *url.URL) (*http.Response, error) {
+	return h.getClient(ctx, h.client, u)
+}
+
+func (h *HTTP) getClient(ctx context.Context, client *http.Client, u *url.URL) (*http.Response, error) {
 	op := func() (*http.Response, error) {
 		rctx, cancel := context.WithCancel(ctx)
 		req, err := http.NewRequestWithContext(rctx, http.MethodGet, u.String(), nil)
@@ -99,7 +168,7 @@ func (h *HTTP) get(ctx context.Context, u *url.URL) (*http.Response, error) {
 			return nil, backoff.Permanent(err)
 		}
 		req.Header.Set("User-Agent", "sigaudit")
-		resp, err := h.client.Do(req)
+		resp, err := client.Do(req)
 		if err != nil {
 			cancel()
 			var ue *url.Error
@@ -112,20 +181,20 @@ func (h *HTTP) get(ctx context.Context, u *url.URL) (*http.Response, error) {
 			return nil, err
 		}
 		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone {
-			resp.Body.Close()
+			drainClose(resp.Body)
 			cancel()
 			return nil, backoff.Permanent(fmt.Errorf("%s: %w", u.Redacted(), ErrNotFound))
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			resp.Body.Close()
+			drainClose(resp.Body)
 			cancel()
-			err := &statusError{url: u.Redacted(), code: resp.StatusCode}
+			err := &StatusError{URL: u.Redacted(), Code: resp.StatusCode}
 			if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
 				return nil, err
 			}
 			return nil, backoff.Permanent(err)
 		}
-		resp.Body = &idleBody{rc: resp.Body, cancel: cancel, idle: h.IdleTimeout}
+		resp.Body = &idleBody{rc: resp.Body, cancel: cancel, idle: h.idle(), url: u.Redacted(), parent: ctx}
 		return resp, nil
 	}
 	b := backoff.NewExponentialBackOff()
@@ -133,52 +202,97 @@ func (h *HTTP) get(ctx context.Context, u *url.URL) (*http.Response, error) {
 	b.MaxInterval = 2 * time.Second
 	resp, err := backoff.Retry(ctx, op, backoff.WithBackOff(b), backoff.WithMaxTries(max(h.Tries, 1)))
 	if err != nil {
-		return nil, err
+		if errors.Is(err, ErrNotFound) || ctx.Err() != nil {
+			return nil, err
+		}
+		return nil, fmt.Errorf("%w: %w", ErrUnreadable, err)
 	}
 	return resp, nil
 }
 
-// idleBody cancels the request when no byte arrives for idle.
+// idleBody cancels the request when no byte arrives for idle, turns read
+// errors into ErrUnreadable, and drains what is left on Close.
 type idleBody struct {
 	rc     io.ReadCloser
 	cancel context.CancelFunc
+	parent context.Context
 	idle   time.Duration
-	once   sync.Once
+	url    string
 	timer  *time.Timer
-	mu     sync.Mutex
-	fired  bool
+	fired  atomic.Bool
+	eof    bool
 }
 
 func (b *idleBody) Read(p []byte) (int, error) {
-	b.once.Do(func() {
-		b.timer = time.AfterFunc(b.idle, func() {
-			b.mu.Lock()
-			b.fired = true
-			b.mu.Unlock()
-			b.cancel()
-		})
-	})
+	// The clock runs only while waiting for the server: a slow reader
+	// (a parser, a hash) is not an idle server.
+	b.arm()
 	n, err := b.rc.Read(p)
-	if n > 0 {
-		b.timer.Reset(b.idle)
-	}
-	if err != nil && err != io.EOF {
-		b.mu.Lock()
-		fired := b.fired
-		b.mu.Unlock()
-		if fired {
-			return n, fmt.Errorf("no data for %v: %w", b.idle, err)
-		}
+	b.timer.Stop()
+	switch {
+	case err == nil:
+	case err == io.EOF:
+		b.eof = true
+	case b.fired.Load():
+		err = fmt.Errorf("%s: %w: no data for %v", b.url, ErrUnreadable, b.idle)
+	case b.parent.Err() != nil:
+		err = b.parent.Err()
+	default:
+		err = fmt.Errorf("%s: %w: %w", b.url, ErrUnreadable, err)
 	}
 	return n, err
 }
 
+func (b *idleBody) arm() {
+	if b.timer == nil {
+		b.timer = time.AfterFunc(b.idle, func() {
+			b.fired.Store(true)
+			b.cancel()
+		})
+		return
+	}
+	b.timer.Reset(b.idle)
+}
+
 func (b *idleBody) Close() error {
+	if !b.eof && b.parent.Err() == nil && !b.fired.Load() {
+		b.arm()
+		io.CopyN(io.Discard, b.rc, drainLimit)
+	}
 	if b.timer != nil {
 		b.timer.Stop()
 	}
+	err := b.rc.Close()
 	b.cancel()
-	return b.rc.Close()
+	return err
+}
+
+// capBody fails with ErrTooLarge once more than max bytes arrive; the
+// byte past max is not returned.
+type capBody struct {
+	io.ReadCloser
+	max  int64
+	n    int64
+	what string
+}
+
+func (c *capBody) Read(p []byte) (int, error) {
+	if c.n > c.max {
+		return 0, c.err()
+	}
+	if rest := c.max - c.n + 1; int64(len(p)) > rest {
+		p = p[:rest]
+	}
+	n, err := c.ReadCloser.Read(p)
+	c.n += int64(n)
+	if c.n > c.max {
+		return n - int(c.n-c.max), c.err()
+	}
+	return n, err
+}
+
+func (c *capBody) err() error {
+	return fmt.Errorf("%s is larger than %d bytes: %w", c.what, c.max, ErrTooLarge)
 }
 
 var hrefRE = lazyRE(`(?i)<a\s[^>]*href\s*=\s*["']([^"'<>]*)["']`)
@@ -191,13 +305,19 @@ func (h *HTTP) listing(ctx context.Context, dir *url.URL) ([]string, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxListingSize+1))
+	if resp.ContentLength > MaxListingSize {
+		return nil, fmt.Errorf("listing %s is larger than %d bytes: %w", dir.Redacted(), MaxListingSize, ErrTooLarge)
+	}
+	b, err := readBounded("listing "+dir.Redacted(), resp.Body, MaxListingSize)
 	if err != nil {
-		return nil, fmt.Errorf("reading listing %s: %w", dir.Redacted(), err)
+		return nil, err
 	}
-	if len(b) > MaxListingSize {
-		return nil, fmt.Errorf("listing %s is larger than %d bytes", dir.Redacted(), MaxListingSize)
-	}
+	return parseListing(dir, b), nil
+}
+
+// parseListing returns the links of an HTML page that name direct
+// children of dir, directories with a trailing slash, each once.
+func parseListing(dir *url.URL, b []byte) []string {
 	seen := map[string]bool{}
 	var out []string
 	for _, m := range hrefRE().FindAllSubmatch(b, -1) {
@@ -223,7 +343,7 @@ func (h *HTTP) listing(ctx context.Context, dir *url.URL) ([]string, error) {
 			out = append(out, rest)
 		}
 	}
-	return out, nil
+	return out
 }
 
 // Versions implements Source.
@@ -269,6 +389,28 @@ func (h *HTTP) List(ctx context.Context, version string) ([]string, error) {
 	return out, nil
 }
 
+// ReadDir implements DirReader: one GET of the directory's listing, which
+// is then authoritative (Listed). A mirror that refuses listings (HTTP
+// 403) or is marked NoListing gives a Listing with Listed false: files
+// are then probed one GET each.
+func (h *HTTP) ReadDir(ctx context.Context, version string) (*Listing, error) {
+	if h.NoListing {
+		if _, err := h.dirURL(version); err != nil {
+			return nil, err
+		}
+		return NewListing(h, version, nil, false), nil
+	}
+	names, err := h.List(ctx, version)
+	var se *StatusError
+	if errors.As(err, &se) && se.Code == http.StatusForbidden {
+		return NewListing(h, version, nil, false), nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	return NewListing(h, version, names, true), nil
+}
+
 // URL is where a file of the tree lives.
 func (h *HTTP) URL(version, name string) (*url.URL, error) {
 	u, err := h.dirURL(version)
@@ -283,24 +425,45 @@ func (h *HTTP) URL(version, name string) (*url.URL, error) {
 
 // Open implements Source.
 func (h *HTTP) Open(ctx context.Context, version, name string) (io.ReadCloser, error) {
+	return h.OpenSized(ctx, version, name, 0)
+}
+
+// OpenSized implements SizedOpener: size is the file's size if known (the
+// API's filesize), 0 if not. A body longer than size, or than
+// MaxFileSize, fails with ErrTooLarge when the excess arrives, and is not
+// cached.
+func (h *HTTP) OpenSized(ctx context.Context, version, name string, size int64) (io.ReadCloser, error) {
 	u, err := h.URL(version, name)
 	if err != nil {
 		return nil, err
 	}
+	limit := h.maxFile()
+	if size > 0 && size < limit {
+		limit = size
+	}
+	what := version + "/" + name
 	if h.Cache != "" {
-		p := h.cachePath(version, name)
-		if f, err := os.Open(p); err == nil {
-			return f, nil
+		if f, err := OpenLocalFile(h.cachePath(version, name)); err == nil {
+			st, err := f.Stat()
+			if err == nil && st.Size() <= limit && (size <= 0 || st.Size() == size) {
+				return &fileReader{f: f, name: f.Name()}, nil
+			}
+			f.Close()
 		}
 	}
 	resp, err := h.get(ctx, u)
 	if err != nil {
 		return nil, err
 	}
-	if h.Cache == "" {
-		return resp.Body, nil
+	if resp.ContentLength > limit {
+		resp.Body.Close()
+		return nil, fmt.Errorf("%s is %d bytes, more than %d: %w", what, resp.ContentLength, limit, ErrTooLarge)
 	}
-	return newCacheWriter(resp.Body, h.cachePath(version, name)), nil
+	body := io.ReadCloser(&capBody{ReadCloser: resp.Body, max: limit, what: what})
+	if h.Cache == "" {
+		return body, nil
+	}
+	return h.newCacheWriter(ctx, body, h.cachePath(version, name)), nil
 }
 
 func (h *HTTP) cachePath(version, name string) string {
@@ -309,50 +472,82 @@ func (h *HTTP) cachePath(version, name string) string {
 }
 
 // cacheWriter tees a body into a temp file and renames it into place only
-// when the body was read to a clean EOF.
+// when the body was read to a clean EOF. The temp file is removed on any
+// read error, on a Close before EOF, past the cache's limit, and as soon
+// as the context is canceled (Ctrl-C, SIGTERM), even while a read waits.
 type cacheWriter struct {
 	rc    io.ReadCloser
 	final string
-	tmp   *os.File
-	err   error
+	h     *HTTP
+	stop  func() bool
+	mu    sync.Mutex
+	tmp   *os.File // nil once abandoned or renamed
 	done  bool
 }
 
-func newCacheWriter(rc io.ReadCloser, final string) *cacheWriter {
-	c := &cacheWriter{rc: rc, final: final}
+func (h *HTTP) newCacheWriter(ctx context.Context, rc io.ReadCloser, final string) *cacheWriter {
+	c := &cacheWriter{rc: rc, final: final, h: h}
 	if err := os.MkdirAll(filepath.Dir(final), 0o755); err != nil {
-		c.err = err
 		return c
 	}
-	c.tmp, c.err = os.CreateTemp(filepath.Dir(final), ".part-*")
+	tmp, err := os.CreateTemp(filepath.Dir(final), ".part-*")
+	if err != nil {
+		return c
+	}
+	c.tmp = tmp
+	c.stop = context.AfterFunc(ctx, func() {
+		c.mu.Lock()
+		c.abandon()
+		c.mu.Unlock()
+	})
 	return c
+}
+
+// abandon removes the temp file; c.mu is held.
+func (c *cacheWriter) abandon() {
+	if c.tmp != nil {
+		c.tmp.Close()
+		os.Remove(c.tmp.Name())
+		c.tmp = nil
+	}
 }
 
 func (c *cacheWriter) Read(p []byte) (int, error) {
 	n, err := c.rc.Read(p)
-	if n > 0 && c.tmp != nil && c.err == nil {
-		if _, werr := c.tmp.Write(p[:n]); werr != nil {
-			c.err = werr
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if n > 0 && c.tmp != nil {
+		if c.h.CacheLimit > 0 && c.h.cacheUsed.Add(int64(n)) > c.h.CacheLimit {
+			c.abandon()
+		} else if _, werr := c.tmp.Write(p[:n]); werr != nil {
+			c.abandon()
 		}
 	}
-	if err == io.EOF {
+	switch {
+	case err == io.EOF:
 		c.done = true
+	case err != nil:
+		c.abandon()
 	}
 	return n, err
 }
 
 func (c *cacheWriter) Close() error {
-	err := c.rc.Close()
-	if c.tmp == nil {
-		return err
+	if c.stop != nil {
+		c.stop()
 	}
-	name := c.tmp.Name()
-	cerr := c.tmp.Close()
-	if c.done && c.err == nil && cerr == nil {
-		if rerr := os.Rename(name, c.final); rerr == nil {
-			return err
+	c.mu.Lock()
+	if c.tmp != nil {
+		if c.done {
+			name := c.tmp.Name()
+			if cerr := c.tmp.Close(); cerr != nil || os.Rename(name, c.final) != nil {
+				os.Remove(name)
+			}
+			c.tmp = nil
+		} else {
+			c.abandon()
 		}
 	}
-	os.Remove(name)
-	return err
+	c.mu.Unlock()
+	return c.rc.Close()
 }

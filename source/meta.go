@@ -4,10 +4,15 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
+	neturl "net/url"
 	"path"
+	"slices"
+	"sort"
+	"strconv"
 	"strings"
 )
 
@@ -71,81 +76,316 @@ func SBOMDigest(sbom []byte, name string) (string, error) {
 }
 
 // APIFile is one release file as python.org's downloads API describes it
-// (api/v2/downloads/release_file/).
+// (api/v2/downloads/release_file/), with only the fields sigaudit uses.
+// Several rows for the same file name are merged into one APIFile: no
+// claim of any row is lost, and differing digests are all kept.
 type APIFile struct {
 	Name                  string `json:"name"`
 	URL                   string `json:"url"`
-	SHA256                string `json:"sha256_sum"`
+	SHA256                string `json:"sha256_sum"` // the first row's, hex lower-case
+	Size                  int64  `json:"filesize"`   // the largest listed, 0 if none
 	GPGSignatureFile      string `json:"gpg_signature_file"`
 	SigstoreBundleFile    string `json:"sigstore_bundle_file"`
 	SigstoreCertFile      string `json:"sigstore_cert_file"`
 	SigstoreSignatureFile string `json:"sigstore_signature_file"`
 	SBOMFile              string `json:"sbom_spdx2_file"`
+	// SHA256s are the distinct sha256_sum values of every row for this
+	// file, in listing order: more than one is a conflict the audit must
+	// report as a mismatch.
+	SHA256s []string `json:"-"`
+	// Sizes are the distinct filesize values, in listing order.
+	Sizes []int64 `json:"-"`
+	// Rows is how many rows of the listing named this file.
+	Rows int `json:"-"`
 }
+
+// Conflict says whether the rows for this file disagree on its SHA-256
+// or its size.
+func (f APIFile) Conflict() bool { return len(f.SHA256s) > 1 || len(f.Sizes) > 1 }
+
+// Claims maps the sibling suffixes (".asc", ".sigstore", ".crt", ".sig",
+// ".spdx.json") the API says are published for this file to their URLs.
+func (f APIFile) Claims() map[string]string {
+	out := map[string]string{}
+	for suffix, u := range map[string]string{".asc": f.GPGSignatureFile, ".sigstore": f.SigstoreBundleFile, ".crt": f.SigstoreCertFile, ".sig": f.SigstoreSignatureFile, ".spdx.json": f.SBOMFile} {
+		if u != "" {
+			out[suffix] = u
+		}
+	}
+	return out
+}
+
+// Dir is the release directory the API's URL puts the file in.
+func (f APIFile) Dir() string { return path.Base(path.Dir(f.URL)) }
 
 // API maps artifact file names to what the API says of them.
 type API map[string]APIFile
 
+// ByDir indexes the API by release directory (the directory of each
+// row's URL): file names, sorted. Build it once per audit, not per
+// directory.
+func (a API) ByDir() map[string][]string {
+	out := map[string][]string{}
+	for n, f := range a {
+		d := f.Dir()
+		out[d] = append(out[d], n)
+	}
+	for _, names := range out {
+		sort.Strings(names)
+	}
+	return out
+}
+
+// MaxAPIRows bounds the rows of an API listing (python.org's whole
+// history is about 10,000).
+const MaxAPIRows = 500_000
+
+// tests lower these
+var maxAPIRows, maxAPISize int64 = MaxAPIRows, MaxAPISize
+
+// add merges one row into the API.
+func (a API) add(f APIFile) error {
+	if f.URL == "" {
+		return nil
+	}
+	name := path.Base(f.URL)
+	if !SafeName(name) {
+		return nil
+	}
+	if f.Size < 0 {
+		return fmt.Errorf("API gives a negative filesize for %s", name)
+	}
+	if f.SHA256 != "" {
+		d, ok := NormalizeSHA256(f.SHA256)
+		if !ok {
+			return fmt.Errorf("API gives a malformed sha256_sum %q for %s", f.SHA256, name)
+		}
+		f.SHA256 = d
+	}
+	prev, ok := a[name]
+	if !ok {
+		prev = APIFile{Name: f.Name, URL: f.URL}
+	}
+	prev.Rows++
+	if f.SHA256 != "" {
+		if prev.SHA256 == "" {
+			prev.SHA256 = f.SHA256
+		}
+		if !slices.Contains(prev.SHA256s, f.SHA256) {
+			prev.SHA256s = append(prev.SHA256s, f.SHA256)
+		}
+	}
+	if f.Size > 0 {
+		prev.Size = max(prev.Size, f.Size)
+		if !slices.Contains(prev.Sizes, f.Size) {
+			prev.Sizes = append(prev.Sizes, f.Size)
+		}
+	}
+	for _, p := range []struct {
+		dst *string
+		src string
+	}{
+		{&prev.Name, f.Name},
+		{&prev.GPGSignatureFile, f.GPGSignatureFile},
+		{&prev.SigstoreBundleFile, f.SigstoreBundleFile},
+		{&prev.SigstoreCertFile, f.SigstoreCertFile},
+		{&prev.SigstoreSignatureFile, f.SigstoreSignatureFile},
+		{&prev.SBOMFile, f.SBOMFile},
+	} {
+		if *p.dst == "" {
+			*p.dst = p.src
+		}
+	}
+	a[name] = prev
+	return nil
+}
+
+// apiRow is one row as decoded: only the fields kept.
+type apiRow struct {
+	Name                  string   `json:"name"`
+	URL                   string   `json:"url"`
+	SHA256                string   `json:"sha256_sum"`
+	Size                  flexSize `json:"filesize"`
+	GPGSignatureFile      string   `json:"gpg_signature_file"`
+	SigstoreBundleFile    string   `json:"sigstore_bundle_file"`
+	SigstoreCertFile      string   `json:"sigstore_cert_file"`
+	SigstoreSignatureFile string   `json:"sigstore_signature_file"`
+	SBOMFile              string   `json:"sbom_spdx2_file"`
+}
+
+// flexSize is a filesize given as a JSON number, a numeric string or null.
+type flexSize int64
+
+func (s *flexSize) UnmarshalJSON(b []byte) error {
+	t := strings.Trim(string(b), `"`)
+	if t == "null" || t == "" {
+		*s = 0
+		return nil
+	}
+	n, err := strconv.ParseInt(t, 10, 64)
+	if err != nil || n < 0 {
+		return fmt.Errorf("bad filesize %.40q", b)
+	}
+	*s = flexSize(n)
+	return nil
+}
+
 // ParseAPI reads a release_file listing: a JSON array, or an object with
 // a "results" array (paginated form).
 func ParseAPI(b []byte) (API, error) {
-	var files []APIFile
-	trimmed := bytes.TrimSpace(b)
-	if len(trimmed) > 0 && trimmed[0] == '{' {
-		var page struct {
-			Results []APIFile `json:"results"`
-		}
-		if err := json.Unmarshal(trimmed, &page); err != nil {
-			return nil, fmt.Errorf("API answer is not JSON: %v", err)
-		}
-		files = page.Results
-	} else if err := json.Unmarshal(trimmed, &files); err != nil {
-		return nil, fmt.Errorf("API answer is not a JSON list: %v", err)
+	if int64(len(b)) > maxAPISize {
+		return nil, fmt.Errorf("API answer larger than %d bytes: %w", maxAPISize, ErrTooLarge)
 	}
+	return ReadAPI(bytes.NewReader(b))
+}
+
+// ReadAPI parses a release_file listing from r as a stream: one row at a
+// time, keeping only the fields sigaudit uses, at most MaxAPISize bytes
+// and MaxAPIRows rows (ErrTooLarge past either). Rows naming the same file
+// are merged (see APIFile).
+func ReadAPI(r io.Reader) (API, error) {
+	dec := json.NewDecoder(&capBody{ReadCloser: io.NopCloser(r), max: maxAPISize, what: "API answer"})
 	api := API{}
-	for _, f := range files {
-		if f.URL == "" {
-			continue
-		}
-		name := path.Base(f.URL)
-		if !SafeName(name) {
-			continue
-		}
-		if f.SHA256 != "" {
-			d, ok := NormalizeSHA256(f.SHA256)
-			if !ok {
-				return nil, fmt.Errorf("API gives a malformed sha256_sum %q for %s", f.SHA256, name)
+	rows := 0
+	readArray := func() error {
+		for dec.More() {
+			var row apiRow
+			if err := dec.Decode(&row); err != nil {
+				return apiErr(err)
 			}
-			f.SHA256 = d
+			if rows++; int64(rows) > maxAPIRows {
+				return fmt.Errorf("API answer has more than %d rows: %w", maxAPIRows, ErrTooLarge)
+			}
+			if err := api.add(APIFile{Name: row.Name, URL: row.URL, SHA256: row.SHA256, Size: int64(row.Size),
+				GPGSignatureFile: row.GPGSignatureFile, SigstoreBundleFile: row.SigstoreBundleFile,
+				SigstoreCertFile: row.SigstoreCertFile, SigstoreSignatureFile: row.SigstoreSignatureFile, SBOMFile: row.SBOMFile}); err != nil {
+				return err
+			}
 		}
-		if prev, ok := api[name]; ok && prev.SHA256 != f.SHA256 {
-			return nil, fmt.Errorf("API lists %s twice with different sha256_sum", name)
+		_, err := dec.Token() // ']'
+		return apiErr(err)
+	}
+	tok, err := dec.Token()
+	if err != nil {
+		return nil, apiErr(err)
+	}
+	switch tok {
+	case json.Delim('['):
+		if err := readArray(); err != nil {
+			return nil, err
 		}
-		api[name] = f
+	case json.Delim('{'):
+		found := false
+		for dec.More() {
+			key, err := dec.Token()
+			if err != nil {
+				return nil, apiErr(err)
+			}
+			if key != "results" {
+				if err := skipValue(dec); err != nil {
+					return nil, err
+				}
+				continue
+			}
+			if t, err := dec.Token(); err != nil {
+				return nil, apiErr(err)
+			} else if t != json.Delim('[') {
+				return nil, fmt.Errorf("API answer's \"results\" is not a JSON list")
+			}
+			if err := readArray(); err != nil {
+				return nil, err
+			}
+			found = true
+		}
+		if _, err := dec.Token(); err != nil { // '}'
+			return nil, apiErr(err)
+		}
+		if !found {
+			return nil, fmt.Errorf("API answer is an object without \"results\"")
+		}
+	default:
+		return nil, fmt.Errorf("API answer is not a JSON list")
+	}
+	if _, err := dec.Token(); err != io.EOF {
+		if err == nil {
+			return nil, fmt.Errorf("API answer is not JSON: data after the end")
+		}
+		return nil, apiErr(err)
 	}
 	return api, nil
 }
 
-// FetchAPI gets and parses the API listing at url (bounded).
-func FetchAPI(ctx context.Context, client *http.Client, url string) (API, error) {
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, url, nil)
-	if err != nil {
-		return nil, err
+// skipValue reads one JSON value token by token (nothing is kept).
+func skipValue(dec *json.Decoder) error {
+	depth := 0
+	for {
+		t, err := dec.Token()
+		if err != nil {
+			return apiErr(err)
+		}
+		switch t {
+		case json.Delim('['), json.Delim('{'):
+			depth++
+		case json.Delim(']'), json.Delim('}'):
+			depth--
+		}
+		if depth == 0 {
+			return nil
+		}
 	}
-	resp, err := client.Do(req)
+}
+
+func apiErr(err error) error {
+	switch {
+	case err == nil:
+		return nil
+	case errors.Is(err, ErrTooLarge), errors.Is(err, ErrUnreadable), isCanceled(err):
+		return err
+	case err == io.EOF:
+		err = io.ErrUnexpectedEOF
+	}
+	return fmt.Errorf("API answer is not JSON: %v", err)
+}
+
+// FetchAPI gets and parses the API listing at url with client, as a
+// stream (see ReadAPI); a body that delivers no byte for
+// DefaultIdleTimeout is cut. Prefer (*HTTP).FetchAPI over an HTTP source.
+func FetchAPI(ctx context.Context, client *http.Client, url string) (API, error) {
+	h := &HTTP{IdleTimeout: DefaultIdleTimeout, Tries: 1}
+	return h.fetchAPI(ctx, client, url)
+}
+
+// FetchAPI gets and parses the API listing at url (any host) through this
+// source's client: retries, the idle timeout on the body, streaming
+// parse. Errors wrap ErrNotFound, ErrTooLarge or ErrUnreadable, or say the
+// answer is not a listing.
+func (h *HTTP) FetchAPI(ctx context.Context, url string) (API, error) {
+	return h.fetchAPI(ctx, h.client, url)
+}
+
+func (h *HTTP) fetchAPI(ctx context.Context, client *http.Client, rawURL string) (API, error) {
+	u, err := neturl.Parse(rawURL)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return nil, fmt.Errorf("bad API URL %q", rawURL)
+	}
+	resp, err := h.getClient(ctx, client, u)
 	if err != nil {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	if resp.StatusCode != http.StatusOK {
-		return nil, fmt.Errorf("GET %s: HTTP %d", url, resp.StatusCode)
+	if resp.ContentLength > maxAPISize {
+		return nil, fmt.Errorf("API answer is %d bytes, more than %d: %w", resp.ContentLength, maxAPISize, ErrTooLarge)
 	}
-	b, err := io.ReadAll(io.LimitReader(resp.Body, MaxAPISize+1))
+	return ReadAPI(resp.Body)
+}
+
+// LoadAPIFile reads a release_file listing saved to a local file (checked
+// as OpenLocalFile does, parsed as a stream).
+func LoadAPIFile(p string) (API, error) {
+	f, err := OpenLocalFile(p)
 	if err != nil {
 		return nil, err
 	}
-	if len(b) > MaxAPISize {
-		return nil, fmt.Errorf("API answer larger than %d bytes", MaxAPISize)
-	}
-	return ParseAPI(b)
+	defer f.Close()
+	return ReadAPI(&fileReader{f: f, name: p})
 }

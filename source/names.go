@@ -112,3 +112,24 @@ func SafeName(name string) bool {
 	}
 	return !strings.HasPrefix(name, ".")
 }
+
+// ReleaseDir is the directory python.org puts a version's files in: X.Y.Z,
+// pre-releases included (3.14.0rc1's files are in 3.14.0/).
+func ReleaseDir(version string) (string, bool) {
+	v, err := timeline.ParseVersion(version)
+	if err != nil {
+		return "", false
+	}
+	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch), true
+}
+
+// DirHolds reports whether the release directory dir may hold version's
+// files: python.org's layout (X.Y.Z/ for X.Y.Z and its pre-releases) or a
+// per-version directory (3.14.0rc1/).
+func DirHolds(dir, version string) bool {
+	if dir == version {
+		return true
+	}
+	rd, ok := ReleaseDir(version)
+	return ok && rd == dir
+}

@@ -14,12 +14,6 @@ import (
 	"github.com/sigaudit/sigaudit/timeline"
 )
 
-// ErrNotFound is returned when a file or directory does not exist.
-var ErrNotFound = errors.New("not found")
-
-// ErrTooLarge is returned when a file is larger than its reader allows.
-var ErrTooLarge = errors.New("file too large")
-
 // Source is a python.org-like release tree.
 type Source interface {
 	// Versions lists the release directories (names that parse as versions).
@@ -39,14 +33,7 @@ func ReadSmall(ctx context.Context, s Source, version, name string, limit int64)
 		return nil, err
 	}
 	defer rc.Close()
-	b, err := io.ReadAll(io.LimitReader(rc, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s/%s is larger than %d bytes: %w", version, name, limit, ErrTooLarge)
-	}
-	return b, nil
+	return readBounded(version+"/"+name, rc, limit)
 }
 
 // Dir is a local directory laid out like python.org/ftp/python/. Access
@@ -74,13 +61,14 @@ func (d *Dir) Close() error { return d.root.Close() }
 func (d *Dir) readDir(name string) ([]fs.DirEntry, error) {
 	f, err := d.root.Open(name)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w", name, ErrNotFound)
-		}
-		return nil, err
+		return nil, classify(name, err)
 	}
 	defer f.Close()
-	return f.ReadDir(-1)
+	ents, err := f.ReadDir(-1)
+	if err != nil {
+		return nil, classify(name, err)
+	}
+	return ents, nil
 }
 
 // Versions implements Source.
@@ -99,8 +87,9 @@ func (d *Dir) Versions(ctx context.Context) ([]string, error) {
 	return out, nil
 }
 
-// List implements Source. Only regular files and symlinks (checked when
-// opened) are listed.
+// List implements Source. Every entry that is not a directory is listed,
+// FIFOs and devices included: opening one fails with ErrNotRegular, so a
+// FIFO in place of a signature is reported, not silently skipped.
 func (d *Dir) List(ctx context.Context, version string) ([]string, error) {
 	if !SafeName(version) {
 		return nil, fmt.Errorf("unsafe directory name %q", version)
@@ -111,7 +100,7 @@ func (d *Dir) List(ctx context.Context, version string) ([]string, error) {
 	}
 	var out []string
 	for _, e := range ents {
-		if e.Type().IsRegular() || e.Type()&fs.ModeSymlink != 0 {
+		if !e.IsDir() {
 			out = append(out, e.Name())
 		}
 	}
@@ -119,28 +108,27 @@ func (d *Dir) List(ctx context.Context, version string) ([]string, error) {
 	return out, nil
 }
 
-// Open implements Source.
+// Open implements Source. The file is opened without blocking and checked
+// to be a regular file before anything is read; errors wrap ErrNotFound,
+// ErrNotRegular (a FIFO, a device, a symlink leaving the tree) or
+// ErrUnreadable (permissions, I/O errors, also while reading).
 func (d *Dir) Open(ctx context.Context, version, name string) (io.ReadCloser, error) {
 	if !SafeName(version) || !SafeName(name) {
 		return nil, fmt.Errorf("unsafe file name %q", filepath.Join(version, name))
 	}
-	f, err := d.root.Open(version + "/" + name)
+	p := version + "/" + name
+	f, err := d.root.OpenFile(p, openFlags, 0)
 	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s/%s: %w", version, name, ErrNotFound)
+		if st, lerr := d.root.Lstat(p); lerr == nil && st.Mode()&fs.ModeSymlink != 0 && !errors.Is(err, fs.ErrNotExist) && !errors.Is(err, fs.ErrPermission) {
+			return nil, fmt.Errorf("%s: %w (symlink that leaves the tree)", p, ErrNotRegular)
 		}
-		return nil, err
+		return nil, classify(p, err)
 	}
-	st, err := f.Stat()
-	if err != nil {
+	if err := checkRegular(p, f); err != nil {
 		f.Close()
 		return nil, err
 	}
-	if !st.Mode().IsRegular() {
-		f.Close()
-		return nil, fmt.Errorf("%s/%s is not a regular file", version, name)
-	}
-	return f, nil
+	return &fileReader{f: f, name: p}, nil
 }
 
 // SortVersions sorts version strings in release order; unparsable ones last.
@@ -161,4 +149,19 @@ func CompareVersions(a, b string) int {
 		return 1
 	}
 	return strings.Compare(a, b)
+}
+
+// OpenSized implements SizedOpener: a file larger than size (when size >
+// 0) fails with ErrTooLarge before anything is read.
+func (d *Dir) OpenSized(ctx context.Context, version, name string, size int64) (io.ReadCloser, error) {
+	rc, err := d.Open(ctx, version, name)
+	if err != nil || size <= 0 {
+		return rc, err
+	}
+	fr := rc.(*fileReader)
+	if st, err := fr.Stat(); err == nil && st.Size() > size {
+		rc.Close()
+		return nil, fmt.Errorf("%s/%s is %d bytes, more than the %d expected: %w", version, name, st.Size(), size, ErrTooLarge)
+	}
+	return &capBody{ReadCloser: rc, max: size, what: version + "/" + name}, nil
 }

@@ -147,14 +147,63 @@ type Line struct {
 	Sources      []string             `yaml:"sources" json:"sources,omitempty"`
 }
 
+// PGP record of a kind of artifact.
+const (
+	PGPSigned  = "signed"  // python.org publishes a .asc for it
+	PGPUnknown = "unknown" // the record does not say
+	PGPNone    = "none"    // python.org publishes none
+)
+
+// ArtifactKind is how python.org signs one kind of artifact with PGP, and
+// on what evidence. A sub-kind (Of and Match set) refines a kind by the
+// file name, e.g. the Windows release manifest among "windows" files.
+type ArtifactKind struct {
+	Kind  string `yaml:"kind" json:"kind"`
+	Of    string `yaml:"of" json:"of,omitempty"`       // parent kind of a sub-kind
+	Match string `yaml:"match" json:"match,omitempty"` // regexp on the file name, for a sub-kind
+	PGP   string `yaml:"pgp" json:"pgp"`               // signed, unknown or none
+	// Signer is who signs, for PGP "signed": "manager" (the line's
+	// manager), "installer" (the line's installers entry for this kind, or
+	// the parent kind) or "installer:KIND" (the line's entry for KIND).
+	Signer  string   `yaml:"signer" json:"signer,omitempty"`
+	Note    string   `yaml:"note" json:"note,omitempty"`
+	Sources []string `yaml:"sources" json:"sources,omitempty"`
+
+	re *regexp.Regexp
+}
+
+// Lapse is a file python.org published without a signature that the rules
+// expect for it: a real gap, known and explained. It is still reported as
+// a gap; the record test knows it.
+type Lapse struct {
+	Dir      string   `yaml:"dir" json:"dir"`   // release directory, e.g. 3.14.0
+	Name     string   `yaml:"name" json:"name"` // file name
+	Method   string   `yaml:"method" json:"method"`
+	Evidence string   `yaml:"evidence" json:"evidence"`
+	Sources  []string `yaml:"sources" json:"sources,omitempty"`
+}
+
+// Extra is a version whose files python.org signed beyond what the rules
+// promise (present but not expected: never a gap).
+type Extra struct {
+	Version  string   `yaml:"version" json:"version"`
+	Method   string   `yaml:"method" json:"method"`
+	Evidence string   `yaml:"evidence" json:"evidence"`
+	Sources  []string `yaml:"sources" json:"sources,omitempty"`
+}
+
 // Data is the whole release-line file, embedded or from a policy file.
 type Data struct {
 	root           *yaml.Node        // positions, for error messages
 	Schema         int               `yaml:"schema"`
+	Updated        string            `yaml:"updated"` // when the data was last reviewed
 	PEP761Accepted Date              `yaml:"pep761_accepted"`
 	Sources        map[string]string `yaml:"sources"`
 	Managers       []Manager         `yaml:"managers"`
 	Lines          []Line            `yaml:"lines"`
+	ArtifactKinds  []ArtifactKind    `yaml:"artifact_kinds"`
+	Lapses         []Lapse           `yaml:"lapses"`
+	Extras         []Extra           `yaml:"extras"`
 }
 
 // ValidationError is a problem in a release-line file, with where it is.
@@ -408,6 +457,75 @@ func (d *Data) validate(name string, root *yaml.Node, partial bool) error {
 			if _, ok := d.Sources[s]; !ok && !partial {
 				return fail(fmt.Sprintf("unknown source %q", s), "lines", i, "sources")
 			}
+		}
+	}
+	kinds := map[string]bool{}
+	for i := range d.ArtifactKinds {
+		k := &d.ArtifactKinds[i]
+		if k.Kind == "" || kinds[k.Kind] {
+			return fail(fmt.Sprintf("missing or duplicate kind %q", k.Kind), "artifact_kinds", i, "kind")
+		}
+		kinds[k.Kind] = true
+		if (k.Of == "") != (k.Match == "") {
+			return fail("a sub-kind needs both of and match", "artifact_kinds", i, "of")
+		}
+		if k.Of == "" && !knownKinds[k.Kind] {
+			return fail(fmt.Sprintf("unknown artifact kind %q", k.Kind), "artifact_kinds", i, "kind")
+		}
+		if k.Of != "" {
+			if !knownKinds[k.Of] {
+				return fail(fmt.Sprintf("unknown artifact kind %q", k.Of), "artifact_kinds", i, "of")
+			}
+			if len(k.Match) > 200 {
+				return fail("match longer than 200 characters", "artifact_kinds", i, "match")
+			}
+			re, err := regexp.Compile(k.Match)
+			if err != nil {
+				return fail(fmt.Sprintf("bad match: %v", err), "artifact_kinds", i, "match")
+			}
+			k.re = re
+		}
+		switch k.PGP {
+		case PGPSigned:
+			if k.Signer != "manager" && k.Signer != "installer" && !(strings.HasPrefix(k.Signer, "installer:") && knownKinds[strings.TrimPrefix(k.Signer, "installer:")]) {
+				return fail(fmt.Sprintf("bad signer %q: want manager, installer or installer:KIND", k.Signer), "artifact_kinds", i, "signer")
+			}
+		case PGPUnknown, PGPNone:
+			if k.Signer != "" {
+				return fail("a signer without pgp: signed", "artifact_kinds", i, "signer")
+			}
+		default:
+			return fail(fmt.Sprintf("bad pgp %q: want signed, unknown or none", k.PGP), "artifact_kinds", i, "pgp")
+		}
+		for _, s := range k.Sources {
+			if _, ok := d.Sources[s]; !ok && !partial {
+				return fail(fmt.Sprintf("unknown source %q", s), "artifact_kinds", i, "sources")
+			}
+		}
+	}
+	for i, l := range d.Lapses {
+		if _, err := ParseVersion(l.Dir); err != nil {
+			return fail(err.Error(), "lapses", i, "dir")
+		}
+		if l.Name == "" || strings.ContainsAny(l.Name, "/\\") {
+			return fail(fmt.Sprintf("bad file name %q", l.Name), "lapses", i, "name")
+		}
+		if l.Method != "sigstore" && l.Method != "pgp" {
+			return fail(fmt.Sprintf("bad method %q: want sigstore or pgp", l.Method), "lapses", i, "method")
+		}
+		if l.Evidence == "" {
+			return fail("missing", "lapses", i, "evidence")
+		}
+	}
+	for i, x := range d.Extras {
+		if _, err := ParseVersion(x.Version); err != nil {
+			return fail(err.Error(), "extras", i, "version")
+		}
+		if x.Method != "sigstore" && x.Method != "pgp" {
+			return fail(fmt.Sprintf("bad method %q: want sigstore or pgp", x.Method), "extras", i, "method")
+		}
+		if x.Evidence == "" {
+			return fail("missing", "extras", i, "evidence")
 		}
 	}
 	if !partial {

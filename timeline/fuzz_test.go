@@ -29,6 +29,7 @@ func FuzzPolicyFile(f *testing.F) {
 	f.Add(Embedded())
 	f.Add([]byte("lines:\n  - line: '3.18'\n    manager: savannah\n"))
 	f.Add([]byte("managers: [{id: x, name: X, pgp: [ABC]}]"))
+	f.Add([]byte("artifact_kinds: [{kind: win-x, of: windows, match: '^x.*[.]json$', pgp: signed, signer: 'installer:macos'}]\nlapses: [{dir: 3.13.5, name: x.json, method: sigstore, evidence: e}]\nextras: [{version: 3.10.2, method: sigstore, evidence: e}]"))
 	f.Fuzz(func(t *testing.T, b []byte) {
 		tl, err := Default().WithPolicy(bytes.NewReader(b), "fuzz.yaml")
 		if err != nil {
@@ -36,6 +37,10 @@ func FuzzPolicyFile(f *testing.F) {
 		}
 		for _, l := range tl.Lines() {
 			_, _ = tl.ExpectString(l.Line+".0", "source", Options{})
+			v, _ := ParseVersion(l.Line + ".0")
+			for _, k := range []string{"windows", "docs", "android", "macos"} {
+				_, _ = tl.ExpectFile(v, k, "windows-"+l.Line+".0.json", Options{PGPDelayed: true})
+			}
 		}
 	})
 }

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"sort"
+	"strings"
+	"sync"
 	"time"
 )
 
@@ -15,16 +17,23 @@ type Timeline struct {
 	managers map[string]Manager
 	lines    map[string]Line
 	order    []string // lines, oldest first
+	kinds    map[string]ArtifactKind
+	subkinds []ArtifactKind // in file order
+	lapses   []Lapse
+	extras   []Extra
 }
 
-// Default returns the timeline compiled into sigaudit.
-func Default() *Timeline {
+// Default returns the timeline compiled into sigaudit. It is parsed once;
+// a Timeline is never changed after it is made (WithPolicy returns a copy).
+func Default() *Timeline { return defaultTimeline() }
+
+var defaultTimeline = sync.OnceValue(func() *Timeline {
 	t, err := New(bytes.NewReader(embedded), "timeline/lines.json (embedded)")
 	if err != nil {
 		panic("sigaudit: embedded release-line data is invalid: " + err.Error())
 	}
 	return t
-}
+})
 
 // New reads a complete release-line file.
 func New(r io.Reader, name string) (*Timeline, error) {
@@ -32,7 +41,7 @@ func New(r io.Reader, name string) (*Timeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	t := &Timeline{accepted: d.PEP761Accepted, managers: map[string]Manager{}, lines: map[string]Line{}}
+	t := &Timeline{accepted: d.PEP761Accepted, managers: map[string]Manager{}, lines: map[string]Line{}, kinds: map[string]ArtifactKind{}}
 	t.add(d)
 	return t, nil
 }
@@ -44,6 +53,18 @@ func (t *Timeline) add(d *Data) {
 	for _, l := range d.Lines {
 		t.lines[l.Line] = l
 	}
+	for _, k := range d.ArtifactKinds {
+		t.kinds[k.Kind] = k
+	}
+	t.subkinds = t.subkinds[:0:0]
+	for _, k := range t.kinds {
+		if k.Of != "" {
+			t.subkinds = append(t.subkinds, k)
+		}
+	}
+	sort.Slice(t.subkinds, func(i, j int) bool { return t.subkinds[i].Kind < t.subkinds[j].Kind })
+	t.lapses = append(t.lapses[:len(t.lapses):len(t.lapses)], d.Lapses...)
+	t.extras = append(t.extras[:len(t.extras):len(t.extras)], d.Extras...)
 	t.order = t.order[:0]
 	for l := range t.lines {
 		t.order = append(t.order, l)
@@ -59,7 +80,11 @@ func (t *Timeline) WithPolicy(r io.Reader, name string) (*Timeline, error) {
 	if err != nil {
 		return nil, err
 	}
-	n := &Timeline{accepted: t.accepted, managers: map[string]Manager{}, lines: map[string]Line{}}
+	n := &Timeline{accepted: t.accepted, managers: map[string]Manager{}, lines: map[string]Line{}, kinds: map[string]ArtifactKind{},
+		lapses: append([]Lapse(nil), t.lapses...), extras: append([]Extra(nil), t.extras...)}
+	for k, v := range t.kinds {
+		n.kinds[k] = v
+	}
 	for k, v := range t.managers {
 		n.managers[k] = v
 	}
@@ -162,11 +187,24 @@ type Expectation struct {
 	PGPUntil        Date     `json:"pgp_until,omitzero"`
 	PGPReason       string   `json:"pgp_reason"`
 
+	// PGPUnknown is set when python.org's record does not say whether it
+	// signs this kind of artifact with PGP (PGP is then false, and
+	// PGPReason says why): report a note, not a gap.
+	PGPUnknown bool `json:"pgp_unknown,omitempty"`
+
 	Sigstore       bool   `json:"sigstore"`
 	SigstoreFrom   string `json:"sigstore_from,omitempty"`
 	Identity       string `json:"identity"`
 	Issuer         string `json:"issuer"`
 	SigstoreReason string `json:"sigstore_reason"`
+
+	// Subkind is the refined kind ExpectFile matched by file name (e.g.
+	// "windows-manifest", "docs-chm"), "" when the kind's own rule applied.
+	Subkind string `json:"subkind,omitempty"`
+	// Lapse, set by ExpectFile, is the evidence that python.org published
+	// this very file without a signature it should have (a known lapse:
+	// still a gap).
+	Lapse *Lapse `json:"lapse,omitempty"`
 }
 
 // Methods names the guaranteed methods: "PGP+Sigstore", "Sigstore only",
@@ -226,8 +264,68 @@ func (t *Timeline) ManagerKeepsPGP(managerID string, delayed bool) bool {
 }
 
 // Expect returns what is guaranteed for an artifact of kind ("source",
-// "windows", "macos", "android", "docs" or another word) of version v.
+// "windows", "macos", "android", "docs" or another word) of version v. It
+// applies the kind's own rule; ExpectFile refines it by the file name.
 func (t *Timeline) Expect(v Version, kind string, opt Options) (Expectation, error) {
+	return t.ExpectFile(v, kind, "", opt)
+}
+
+// KindRule returns the PGP rule for an artifact of kind named name: the
+// first sub-kind of kind whose pattern matches name, else kind's own rule.
+func (t *Timeline) KindRule(kind, name string) (ArtifactKind, bool) {
+	if name != "" {
+		for _, k := range t.subkinds {
+			if k.Of == kind && k.re != nil && k.re.MatchString(name) {
+				return k, true
+			}
+		}
+	}
+	k, ok := t.kinds[kind]
+	return k, ok
+}
+
+// ArtifactKinds returns every kind and sub-kind rule, sorted by kind.
+func (t *Timeline) ArtifactKinds() []ArtifactKind {
+	out := make([]ArtifactKind, 0, len(t.kinds))
+	for _, k := range t.kinds {
+		out = append(out, k)
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
+	return out
+}
+
+// Lapses returns the known python.org lapses.
+func (t *Timeline) Lapses() []Lapse { return append([]Lapse(nil), t.lapses...) }
+
+// Extras returns the versions python.org signed beyond its promise.
+func (t *Timeline) Extras() []Extra { return append([]Extra(nil), t.extras...) }
+
+// LapseFor returns the known lapse of method ("sigstore" or "pgp") for the
+// file name in release directory dir ("" matches any directory).
+func (t *Timeline) LapseFor(dir, name, method string) (Lapse, bool) {
+	for _, l := range t.lapses {
+		if l.Name == name && l.Method == method && (dir == "" || l.Dir == dir) {
+			return l, true
+		}
+	}
+	return Lapse{}, false
+}
+
+// ExtraFor returns the record of python.org signing version beyond its
+// promise with method, if any.
+func (t *Timeline) ExtraFor(version, method string) (Extra, bool) {
+	for _, x := range t.extras {
+		if x.Version == version && x.Method == method {
+			return x, true
+		}
+	}
+	return Extra{}, false
+}
+
+// ExpectFile is Expect for the artifact file name (name may be ""): the
+// name selects a sub-kind's PGP rule (the Windows release manifest, the
+// Windows help file) and a known lapse.
+func (t *Timeline) ExpectFile(v Version, kind, name string, opt Options) (Expectation, error) {
 	line, ok := t.lines[v.Line()]
 	if !ok {
 		return Expectation{}, &UnknownLineError{Line: v.Line()}
@@ -237,13 +335,36 @@ func (t *Timeline) Expect(v Version, kind string, opt Options) (Expectation, err
 		Version: v.String(), Line: line.Line, Kind: kind, Manager: mgr.Name,
 		Identity: line.Identity, Issuer: line.Issuer,
 	}
+	rule, known := t.KindRule(kind, name)
+	what := kind
+	if known && rule.Of != "" {
+		e.Subkind = rule.Kind
+		what = rule.Kind
+	}
 
 	// PGP.
 	signerID := ""
-	if kind == "source" {
-		signerID = line.Manager
-	} else if in, ok := line.Installers[kind]; ok {
-		signerID = in.PGP
+	if known && rule.PGP == PGPSigned {
+		switch {
+		case rule.Signer == "manager":
+			signerID = line.Manager
+		case rule.Signer == "installer":
+			in, ok := line.Installers[kind]
+			if !ok && rule.Of != "" {
+				in, ok = line.Installers[rule.Of]
+			}
+			if ok {
+				signerID = in.PGP
+			}
+		default:
+			signerID = line.Installers[strings.TrimPrefix(rule.Signer, "installer:")].PGP
+		}
+	} else if !known && kind == "source" {
+		signerID = line.Manager // a timeline without artifact_kinds (old policy data)
+	} else if !known {
+		if in, ok := line.Installers[kind]; ok {
+			signerID = in.PGP
+		}
 	}
 	keeps := t.ManagerKeepsPGP(line.Manager, opt.PGPDelayed)
 	pastEOL := !opt.ReleaseDate.IsZero() && DateOf(opt.ReleaseDate).First().After(line.EndOfLife.Last())
@@ -252,10 +373,22 @@ func (t *Timeline) Expect(v Version, kind string, opt Options) (Expectation, err
 		e.PGPReason = fmt.Sprintf("%s had no stable release before PEP 761's stop moved to them (delay clause applied)", mgr.Name)
 	case !keeps:
 		e.PGPReason = fmt.Sprintf("PEP 761: %s had no stable release when the PEP was accepted (%s), so publishes no PGP signatures", mgr.Name, t.accepted)
-	case signerID == "":
-		e.PGPReason = fmt.Sprintf("no PGP signer is on record for %s artifacts of %s", kind, line.Line)
 	case pastEOL:
 		e.PGPReason = fmt.Sprintf("released %s, after %s's end of life (%s)", DateOf(opt.ReleaseDate), line.Line, line.EndOfLife)
+	case known && rule.PGP == PGPNone:
+		e.PGPReason = fmt.Sprintf("python.org publishes no PGP signatures for %s artifacts", what)
+		if rule.Note != "" {
+			e.PGPReason += ": " + rule.Note
+		}
+	case known && rule.PGP == PGPUnknown:
+		e.PGPUnknown = true
+		e.PGPReason = fmt.Sprintf("python.org's record does not say whether %s artifacts are PGP-signed", what)
+		if rule.Note != "" {
+			e.PGPReason += ": " + rule.Note
+		}
+	case signerID == "":
+		e.PGPUnknown = true
+		e.PGPReason = fmt.Sprintf("no PGP signer is on record for %s artifacts of %s", what, line.Line)
 	default:
 		signer := t.managers[signerID]
 		e.PGP = true
@@ -271,10 +404,13 @@ func (t *Timeline) Expect(v Version, kind string, opt Options) (Expectation, err
 		}
 	}
 
-	// Sigstore.
+	// Sigstore: by the parent kind's boundary.
 	from, ok := line.SigstoreFrom[kind]
 	if !ok {
 		e.SigstoreReason = fmt.Sprintf("no Sigstore signatures are guaranteed for %s artifacts of %s", kind, line.Line)
+		if x, ok := t.ExtraFor(v.String(), "sigstore"); ok {
+			e.SigstoreReason += " (python.org signed some of " + x.Version + "'s files anyway: " + x.Evidence + ")"
+		}
 		return e, nil
 	}
 	fv, err := ParseVersion(from)
@@ -284,10 +420,19 @@ func (t *Timeline) Expect(v Version, kind string, opt Options) (Expectation, err
 	e.SigstoreFrom = from
 	if v.Compare(fv) < 0 {
 		e.SigstoreReason = fmt.Sprintf("Sigstore signing of %s artifacts of %s starts with %s", kind, line.Line, from)
+		if x, ok := t.ExtraFor(v.String(), "sigstore"); ok {
+			e.SigstoreReason += " (python.org signed some of " + x.Version + "'s files anyway: " + x.Evidence + ")"
+		}
 		return e, nil
 	}
 	e.Sigstore = true
 	e.SigstoreReason = fmt.Sprintf("Sigstore bundles are published for %s artifacts from %s on", kind, from)
+	if name != "" {
+		if l, ok := t.LapseFor("", name, "sigstore"); ok {
+			e.Lapse = &l
+			e.SigstoreReason += "; a known python.org lapse: " + l.Evidence
+		}
+	}
 	return e, nil
 }
 

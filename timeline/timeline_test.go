@@ -77,7 +77,13 @@ func TestExpect(t *testing.T) {
 		{"3.17.3", "source", Options{}, "Sigstore only", ""},
 		// Pre-releases.
 		{"3.11.0rc2", "source", Options{}, "PGP only", "Pablo Galindo Salgado"},
-		{"3.12.0a1", "source", Options{}, "PGP+Sigstore", "Thomas Wouters"},
+		// python.org's record: no bundles for 3.12.0a1-a6 (issue 15).
+		{"3.12.0a1", "source", Options{}, "PGP only", "Thomas Wouters"},
+		{"3.12.0a6", "windows", Options{}, "PGP only", "Steve Dower"},
+		{"3.12.0a7", "source", Options{}, "PGP+Sigstore", "Thomas Wouters"},
+		{"3.12.0a7", "macos", Options{}, "PGP+Sigstore", "Ned Deily"},
+		{"3.10.10", "windows", Options{}, "PGP only", "Steve Dower"},
+		{"3.10.11", "windows", Options{}, "PGP+Sigstore", "Steve Dower"},
 		{"3.13.0b3", "source", Options{}, "PGP+Sigstore", "Thomas Wouters"},
 		{"3.14.0rc1", "source", Options{}, "Sigstore only", ""},
 		{"3.16.0a1", "source", Options{}, "Sigstore only", ""},

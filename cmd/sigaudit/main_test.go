@@ -1,8 +1,8 @@
 package main
 
 import (
-	"context"
 	"errors"
+	"flag"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -11,13 +11,14 @@ import (
 
 	"github.com/rogpeppe/go-internal/testscript"
 
-	"github.com/sigaudit/sigaudit/internal/cli"
 	"github.com/sigaudit/sigaudit/internal/mirror"
 )
 
+var update = flag.Bool("update", false, "rewrite the golden files inside the scripts")
+
 func TestMain(m *testing.M) {
 	testscript.Main(m, map[string]func(){
-		"sigaudit": func() { os.Exit(cli.Main(context.Background(), os.Args[1:], os.Stdout, os.Stderr)) },
+		"sigaudit": func() { os.Exit(run(os.Args[1:])) },
 	})
 }
 
@@ -31,7 +32,8 @@ func TestScripts(t *testing.T) {
 	}
 	shared, _ := filepath.Abs("../../../shared/realdata")
 	testscript.Run(t, testscript.Params{
-		Dir: "testdata/script",
+		Dir:           "testdata/script",
+		UpdateScripts: *update,
 		Setup: func(e *testscript.Env) error {
 			e.Setenv("REALDATA", filepath.Join(root, "realdata"))
 			e.Setenv("TESTDATA", root)

@@ -1,53 +1,56 @@
 package cli
 
 import (
-	"errors"
-	"flag"
-	"fmt"
 	"net/http"
 	"os"
 	"strings"
 	"time"
+
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sigaudit/sigaudit/audit"
 	"github.com/sigaudit/sigaudit/source"
 	"github.com/sigaudit/sigaudit/timeline"
 )
 
-const auditUsage = `
-Usage: sigaudit audit [flags] VERSION|LINE|all ...
-
-Audits every artifact of the selected releases in a python.org-like tree
+const auditLong = `Audits every artifact of the selected releases in a python.org-like tree
 (default https://www.python.org/ftp/python/): what PEP 761 guarantees, what
 is published, what verifies. "all" selects every release of a line sigaudit
 knows (3.7 on). A pre-release (3.14.0rc1) selects its files in 3.14.0/.
 
 With --digest-only no artifact is downloaded: Sigstore is checked against
 the SHA-256 that python.org's API (--api) or the SBOM gives, and PGP is
-reported as not checked.
-`
+reported as not checked.`
 
 // DefaultSource is python.org's release tree.
 const DefaultSource = "https://www.python.org/ftp/python/"
 
-func runAudit(e *env, args []string) error {
-	fs := flagSet(e, "audit", auditUsage)
-	var tf timelineFlags
-	var trust trustFlags
+func newAuditCmd(e *env) *cobra.Command {
+	var af auditorFlags
 	var rf reportFlags
-	tf.register(fs)
-	trust.register(fs)
-	rf.register(fs)
 	var tr treeFlags
+	var digestOnly bool
+	cmd := &cobra.Command{
+		Use:   "audit [flags] VERSION|LINE|all ...",
+		Short: "audit every artifact of releases in a python.org-like tree",
+		Long:  auditLong,
+		Example: `  sigaudit audit 3.13.5
+  sigaudit audit --digest-only --api release_files.json all`,
+		RunE: func(cmd *cobra.Command, pos []string) error {
+			return runAudit(e, pos, &af, &rf, &tr, digestOnly)
+		},
+	}
+	fs := cmd.Flags()
+	af.register(fs)
+	rf.register(fs)
 	tr.register(fs, true)
-	digestOnly := fs.Bool("digest-only", false, "do not download artifacts: check Sigstore against API/SBOM SHA-256 values, PGP not checked")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
-	}
-	if len(pos) == 0 {
-		return usageErr("name releases: e.g. 'sigaudit audit 3.13.5', '3.13' or 'all'", "no release selected")
-	}
+	fs.BoolVar(&digestOnly, "digest-only", false, "do not download artifacts: check Sigstore against API/SBOM SHA-256 values, PGP not checked")
+	return cmd
+}
+
+// checkSelectors validates release selectors before any tree is read.
+func checkSelectors(pos []string) error {
 	for _, p := range pos {
 		if p == "all" || timeline.IsLine(p) {
 			continue
@@ -56,21 +59,24 @@ func runAudit(e *env, args []string) error {
 			return versionErr(err)
 		}
 	}
+	return nil
+}
+
+func runAudit(e *env, pos []string, af *auditorFlags, rf *reportFlags, tr *treeFlags, digestOnly bool) error {
+	if len(pos) == 0 {
+		return noReleaseErr("'sigaudit audit 3.13.5', '3.13' or 'all'")
+	}
+	if err := checkSelectors(pos); err != nil {
+		return err
+	}
 	if err := rf.check(); err != nil {
 		return err
 	}
-	t, err := tr.tree(e, &tf, &trust, *digestOnly)
+	t, err := tr.tree(e, af, digestOnly)
 	if err != nil {
 		return err
 	}
-	if e.stderrIsTerminal {
-		t.Progress = func(done, total int) {
-			fmt.Fprintf(e.stderr, "\rsigaudit: %d/%d artifacts", done, total)
-			if done == total {
-				fmt.Fprintln(e.stderr)
-			}
-		}
-	}
+	t.Progress = newProgress(e, "artifacts").update
 	dirs, only, err := t.Select(e.ctx, pos)
 	if err != nil {
 		return selectErr(err)
@@ -79,7 +85,8 @@ func runAudit(e *env, args []string) error {
 	if err != nil {
 		return opErr("", "audit interrupted: %v", err)
 	}
-	return rf.emit(e.stdout, rep)
+	rf.trustedRoot = af.trust.trustedRoot
+	return rf.emit(e, rep)
 }
 
 // treeFlags select a release tree and how it is read (audit, checksums).
@@ -89,7 +96,7 @@ type treeFlags struct {
 	timeout         time.Duration
 }
 
-func (t *treeFlags) register(fs *flag.FlagSet, cache bool) {
+func (t *treeFlags) register(fs *pflag.FlagSet, cache bool) {
 	fs.StringVar(&t.src, "source", DefaultSource, "release tree: an http(s) `URL` or a local DIR laid out like python.org/ftp/python/")
 	fs.StringVar(&t.api, "api", "", "python.org downloads API release_file listing (`URL` or FILE) for SHA-256 values and claimed signature files")
 	fs.IntVar(&t.jobs, "jobs", 4, "how many artifacts to check at once (`N`, 1 to 64)")
@@ -100,17 +107,14 @@ func (t *treeFlags) register(fs *flag.FlagSet, cache bool) {
 }
 
 // tree checks the flags and builds the audit over the selected source.
-func (t *treeFlags) tree(e *env, tf *timelineFlags, trust *trustFlags, digestOnly bool) (*audit.Tree, error) {
+func (t *treeFlags) tree(e *env, af *auditorFlags, digestOnly bool) (*audit.Tree, error) {
 	if t.jobs < 1 || t.jobs > 64 {
 		return nil, usageErr("use --jobs between 1 and 64", "--jobs %d out of range", t.jobs)
 	}
 	if t.timeout <= 0 {
 		return nil, usageErr("use e.g. --timeout 30s", "--timeout must be positive")
 	}
-	if err := trust.check(); err != nil {
-		return nil, err
-	}
-	tl, err := tf.load()
+	a, err := af.auditor(digestOnly)
 	if err != nil {
 		return nil, err
 	}
@@ -118,15 +122,7 @@ func (t *treeFlags) tree(e *env, tf *timelineFlags, trust *trustFlags, digestOnl
 	if err != nil {
 		return nil, err
 	}
-	keyring, verifier, err := trust.loaders()
-	if err != nil {
-		return nil, err
-	}
-	tree := &audit.Tree{
-		Auditor: &audit.Auditor{Timeline: tl, Options: tf.options(), Keyring: keyring, Sigstore: verifier, DigestOnly: digestOnly},
-		Source:  s,
-		Jobs:    t.jobs,
-	}
+	tree := &audit.Tree{Auditor: a, Source: s, Jobs: t.jobs}
 	if t.api != "" {
 		a, err := loadAPI(e, t.api, client)
 		if err != nil {
@@ -175,19 +171,4 @@ func loadAPI(e *env, api string, client *http.Client) (source.API, error) {
 		return nil, usageErr("pass a release_file listing from python.org's API", "--api %q: %v", api, err)
 	}
 	return a, nil
-}
-
-// selectErr words an error from selecting releases in a tree.
-func selectErr(err error) error {
-	var ul *timeline.UnknownLineError
-	if errors.As(err, &ul) {
-		return versionErr(err)
-	}
-	if strings.Contains(err.Error(), "matches no release directory") {
-		return usageErr("list the tree to see which releases it has", "%v", err)
-	}
-	if strings.Contains(err.Error(), "malformed version") {
-		return versionErr(err)
-	}
-	return opErr("check --source, the network, or --timeout", "%v", err)
 }

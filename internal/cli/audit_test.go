@@ -142,7 +142,7 @@ func plantedMirror(t *testing.T) (string, map[string][]string) {
 		"Python-3.11.2.tgz":             {"gap:pgp-missing", "mismatch:digest-mismatch"},
 		"Python-3.12.0.tgz":             {"gap:pgp-missing", "mismatch:digest-mismatch"},
 		"Python-3.13.0.tar.xz":          {"note:pgp-not-checked"},
-		"Python-3.13.0.tgz":             {"gap:pgp-missing", "mismatch:sigstore-wrong-identity"},
+		"Python-3.13.0.tgz":             {"gap:pgp-missing", "mismatch:digest-mismatch", "mismatch:sigstore-wrong-identity"},
 		"Python-3.13.5.tar.xz":          {"note:pgp-not-checked"},
 		"Python-3.13.5.tgz":             {"gap:pgp-missing", "note:signing-time-unproven", "note:sigstore-legacy-format"},
 		"python-3.13.5-amd64.exe":       {"gap:pgp-missing"},

@@ -1,214 +1,287 @@
-// Package cli is sigaudit's command line: flag parsing, wiring of the
-// timeline, pgp, sigstore, source and report packages, and exit codes. It is
-// the only package that writes to stdout and stderr.
+// Package cli is sigaudit's command line: commands and flags (spf13/cobra),
+// wiring of the timeline, pgp, sigstore, source and report packages, and
+// exit codes. It is the only package that writes to stdout and stderr, and
+// it writes only to the writers its Env gives it.
 package cli
 
 import (
 	"context"
 	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"os"
-	"sort"
+	"strconv"
 	"strings"
+	"time"
 
-	"github.com/sigaudit/sigaudit/report"
+	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
+	"golang.org/x/term"
+
+	"github.com/sigaudit/sigaudit/internal/prehash"
 )
 
-// Exit codes. Every subcommand uses the same ones.
-const (
-	ExitOK       = 0 // clean
-	ExitError    = 1 // operational error: could not finish the job
-	ExitUsage    = 2 // bad command line or bad input named on it
-	ExitFindings = 3 // the job finished and found gaps or mismatches
-)
-
-// Error is a user-facing error with an exit code and an optional hint.
-type Error struct {
-	Code int
-	Msg  string
-	Hint string
+// Env is everything a run of sigaudit depends on outside its arguments'
+// files: cmd/sigaudit fills it from the process, tests inject their own.
+type Env struct {
+	// Args are the command-line arguments without the program name.
+	Args   []string
+	Stdout io.Writer
+	Stderr io.Writer
+	// Prehashed returns the background hash pass started for path before
+	// the command ran (internal/prehash), or nil. Optional.
+	Prehashed func(path string) *prehash.Result
+	// IsTerminal says whether w is a terminal: progress and colour are
+	// only for terminals. Optional (default: never a terminal).
+	IsTerminal func(w io.Writer) bool
+	// Getenv reads an environment variable (NO_COLOR,
+	// GITHUB_STEP_SUMMARY). Optional (default: every variable unset).
+	Getenv func(string) string
+	// Now is the clock (progress rates, plan dates). Optional.
+	Now func() time.Time
 }
-
-func (e *Error) Error() string { return e.Msg }
-
-func usageErr(hint, format string, args ...any) error {
-	return &Error{Code: ExitUsage, Msg: fmt.Sprintf(format, args...), Hint: hint}
-}
-
-func opErr(hint, format string, args ...any) error {
-	return &Error{Code: ExitError, Msg: fmt.Sprintf(format, args...), Hint: hint}
-}
-
-// errFindings is returned when a job found what --fail-on asks to fail on.
-var errFindings = &Error{Code: ExitFindings}
 
 // env is what a command runs with.
 type env struct {
-	ctx    context.Context
-	stdout io.Writer
-	stderr io.Writer
-	// stderrIsTerminal enables progress output.
+	ctx              context.Context
+	stdout, stderr   io.Writer
+	stdoutIsTerminal bool
 	stderrIsTerminal bool
+	width            int // of the terminal stdout is, or 0
+	getenv           func(string) string
+	now              func() time.Time
+	prehashed        func(string) *prehash.Result
 }
 
-type command struct {
-	name    string
-	summary string
-	run     func(e *env, args []string) error
-}
-
-func commands() []command {
-	return []command{
-		{"checksums", "print SHA-256 values proven by verified Sigstore bundles", runChecksums},
-		{"plan", "the PEP 761 migration plan for the lines a packager ships", runPlan},
-		{"policy", "what PEP 761 guarantees for release lines or versions", runPolicy},
-		{"audit", "audit every artifact of releases in a python.org-like tree", runAudit},
-		{"verify-bundle", "verify any artifact against a Sigstore bundle and an identity or key", runVerifyBundle},
-		{"verify", "verify local release files and the signatures beside them", runVerify},
+// Run runs sigaudit as env describes and returns the exit code.
+func Run(ctx context.Context, cfg Env) int {
+	e := &env{
+		ctx: ctx, stdout: cfg.Stdout, stderr: cfg.Stderr,
+		getenv: cfg.Getenv, now: cfg.Now, prehashed: cfg.Prehashed,
 	}
-}
-
-const mainUsage = `sigaudit audits CPython release artifacts for the signatures PEP 761 says
-they must carry (OpenPGP and Sigstore).
-
-Usage:
-  sigaudit <command> [flags] [arguments]
-
-Commands:
-%s
-Run 'sigaudit <command> --help' for a command's flags.
-
-Exit codes: 0 clean, 3 findings (gaps or mismatches), 2 usage error,
-1 operational error.
-`
-
-func printMainUsage(w io.Writer) {
-	var b strings.Builder
-	cmds := commands()
-	sort.Slice(cmds, func(i, j int) bool { return cmds[i].name < cmds[j].name })
-	for _, c := range cmds {
-		fmt.Fprintf(&b, "  %-14s %s\n", c.name, c.summary)
+	if e.getenv == nil {
+		e.getenv = func(string) string { return "" }
 	}
-	fmt.Fprintf(w, mainUsage, b.String())
+	if e.now == nil {
+		e.now = time.Now
+	}
+	if e.prehashed == nil {
+		e.prehashed = func(string) *prehash.Result { return nil }
+	}
+	if cfg.IsTerminal != nil {
+		e.stdoutIsTerminal = cfg.IsTerminal(cfg.Stdout)
+		e.stderrIsTerminal = cfg.IsTerminal(cfg.Stderr)
+	}
+	if e.stdoutIsTerminal {
+		e.width = terminalWidth(cfg.Stdout, e.getenv)
+	}
+	root := newRoot(e)
+	root.SetArgs(longFlags(root, cfg.Args))
+	err := root.ExecuteContext(ctx)
+	return printErr(e.stderr, err)
 }
 
 // Main runs sigaudit with args (without the program name) and returns the
-// exit code.
+// exit code, with the process's pre-hash lookup and terminal detection. It
+// is Run for callers that have only writers (tests, in-process attacks).
 func Main(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	e := &env{ctx: ctx, stdout: stdout, stderr: stderr, stderrIsTerminal: isTerminal(stderr)}
-	restore := quietLibraries()
-	err := dispatch(e, args)
-	restore()
-	return exitCode(stderr, err)
+	return Run(ctx, Env{
+		Args: args, Stdout: stdout, Stderr: stderr,
+		Prehashed: prehash.Take, IsTerminal: IsTerminal, Getenv: os.Getenv,
+	})
 }
 
-func dispatch(e *env, args []string) error {
-	if len(args) == 0 {
-		printMainUsage(e.stderr)
-		return usageErr("run 'sigaudit --help' for the list of commands", "no command given")
-	}
-	switch args[0] {
-	case "-h", "-help", "--help", "help":
-		printMainUsage(e.stdout)
-		return nil
-	case "-version", "--version", "version":
-		fmt.Fprintln(e.stdout, "sigaudit", Version())
-		return nil
-	}
-	for _, c := range commands() {
-		if c.name == args[0] {
-			return c.run(e, args[1:])
+// IsTerminal reports whether w is a terminal.
+func IsTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// terminalWidth is the width of the terminal w is, or $COLUMNS, or 0.
+func terminalWidth(w io.Writer, getenv func(string) string) int {
+	if f, ok := w.(*os.File); ok {
+		if cols, _, err := term.GetSize(int(f.Fd())); err == nil && cols > 0 {
+			return cols
 		}
 	}
-	return usageErr("run 'sigaudit --help' for the list of commands", "unknown command %q", args[0])
+	if n, err := strconv.Atoi(getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return 0
 }
 
-// exitCode prints err the age way and maps it to an exit code.
-func exitCode(stderr io.Writer, err error) int {
-	if err == nil {
-		return ExitOK
-	}
-	if errors.Is(err, flag.ErrHelp) {
-		return ExitOK
-	}
-	var ce *Error
-	if !errors.As(err, &ce) {
-		ce = &Error{Code: ExitError, Msg: err.Error()}
-	}
-	if ce.Msg != "" {
-		fmt.Fprintf(stderr, "sigaudit: error: %s\n", oneLine(ce.Msg))
-	}
-	if ce.Hint != "" {
-		fmt.Fprintf(stderr, "sigaudit: hint: %s\n", oneLine(ce.Hint))
-	}
-	return ce.Code
+const rootLong = `sigaudit audits CPython release artifacts for the signatures PEP 761 says
+they must carry (OpenPGP and Sigstore).
+
+Exit codes: 0 clean, 3 findings (gaps or mismatches), 2 usage error,
+1 operational error.`
+
+// The help text: the description, one usage line, the flags with their
+// --names. Usage is printed only on request (--help, help COMMAND).
+const helpTemplate = `{{with (or .Long .Short)}}{{. | trimTrailingWhitespaces}}
+
+{{end}}Usage: {{if .HasAvailableSubCommands}}{{.CommandPath}} COMMAND [flags] [arguments]{{else}}{{.UseLine}}{{end}}
+{{- if .HasExample}}
+
+Examples:
+{{.Example}}{{end}}{{if .HasAvailableSubCommands}}
+
+Commands:{{range .Commands}}{{if (or .IsAvailableCommand (eq .Name "help"))}}
+  {{rpad .Name .NamePadding }} {{.Short}}{{end}}{{end}}{{end}}{{if .HasAvailableLocalFlags}}
+
+Flags:
+{{.LocalFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableInheritedFlags}}
+
+Global flags:
+{{.InheritedFlags.FlagUsages | trimTrailingWhitespaces}}{{end}}{{if .HasAvailableSubCommands}}
+
+Run '{{.CommandPath}} COMMAND --help' for a command's flags.{{end}}
+`
+
+// NewRootCommand returns sigaudit's command tree, writing to stdout and
+// stderr; cmd/sigaudit-gendocs renders its man pages from it.
+func NewRootCommand(stdout, stderr io.Writer) *cobra.Command {
+	return newRoot(&env{ctx: context.Background(), stdout: stdout, stderr: stderr,
+		getenv: func(string) string { return "" }, now: time.Now,
+		prehashed: func(string) *prehash.Result { return nil }})
 }
 
-// oneLine keeps an error on one terminal line (see report.OneLine).
-func oneLine(s string) string { return report.OneLine(s) }
+func newRoot(e *env) *cobra.Command {
+	var showVersion bool
+	root := &cobra.Command{
+		Use:           "sigaudit",
+		Short:         "audit CPython release artifacts for PEP 761 signatures",
+		Long:          rootLong,
+		SilenceUsage:  true,
+		SilenceErrors: true,
 
-// flagSet makes a FlagSet whose --help prints the command's usage to stdout.
-func flagSet(e *env, name, usage string) *flag.FlagSet {
-	fs := flag.NewFlagSet("sigaudit "+name, flag.ContinueOnError)
-	fs.SetOutput(io.Discard)
-	fs.Usage = func() {
-		fmt.Fprintf(e.stdout, "%s\nFlags:\n", strings.TrimSpace(usage))
-		fs.SetOutput(e.stdout)
-		fs.PrintDefaults()
-		fs.SetOutput(io.Discard)
-	}
-	return fs
-}
-
-// parse parses flags that may come before, between or after positional
-// arguments, with the standard flag package, and returns the positionals.
-// "--" ends flag parsing.
-func parse(fs *flag.FlagSet, args []string) ([]string, error) {
-	var pos []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			if errors.Is(err, flag.ErrHelp) {
-				fs.Usage()
-				return nil, flag.ErrHelp
+		SuggestionsMinimumDistance: 2,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) > 0 {
+				return unknownCommandErr(args[0], cmd.SuggestionsFor(args[0]))
 			}
-			return nil, usageErr("run '"+fs.Name()+" --help' for its flags", "%v", err)
-		}
-		rest := fs.Args()
-		if len(rest) == 0 {
-			return pos, nil
-		}
-		// flag stops at the first non-flag; "--" was consumed if it was there.
-		consumed := len(args) - len(rest)
-		if consumed > 0 && args[consumed-1] == "--" {
-			return append(pos, rest...), nil
-		}
-		pos = append(pos, rest[0])
-		args = rest[1:]
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if showVersion {
+				return writeVersion(e, "text")
+			}
+			return noCommandErr()
+		},
 	}
+	root.Flags().BoolVar(&showVersion, "version", false, "print sigaudit's version and the age of its embedded data")
+	root.SetOut(e.stdout)
+	root.SetErr(e.stderr)
+	root.SetFlagErrorFunc(func(c *cobra.Command, err error) error {
+		return flagErr(c.CommandPath(), err)
+	})
+	root.SetHelpTemplate(helpTemplate)
+	root.SetUsageTemplate(helpTemplate)
+	root.SetHelpCommand(newHelpCmd(root))
+	root.AddCommand(
+		newAuditCmd(e),
+		newChecksumsCmd(e),
+		newPlanCmd(e),
+		newPolicyCmd(e),
+		newVerifyBundleCmd(e),
+		newVerifyCmd(e),
+		newVersionCmd(e),
+	)
+	root.InitDefaultCompletionCmd()
+	for _, c := range root.Commands() {
+		if c.Name() == "completion" {
+			c.Short = "print a shell completion script (bash, zsh, fish, powershell)"
+		}
+	}
+	// The same --help line in every command, whether its help is asked
+	// with --help or with 'sigaudit help COMMAND'.
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.Args = usageArgs(c.Args)
+		c.InitDefaultHelpFlag()
+		c.Flags().Lookup("help").Usage = "print this help"
+		for _, sub := range c.Commands() {
+			walk(sub)
+		}
+	}
+	walk(root)
+	return root
 }
 
-func checkFormat(format string, allowed []string) error {
-	for _, f := range allowed {
-		if f == format {
+// usageArgs makes every argument-count error of cobra's validators a usage
+// error, and an unknown subcommand of a command group (sigaudit completion
+// nope) too.
+func usageArgs(orig cobra.PositionalArgs) cobra.PositionalArgs {
+	return func(c *cobra.Command, args []string) error {
+		if orig == nil {
+			if c.HasSubCommands() && len(args) > 0 {
+				return unknownCommandErr(c.CommandPath()+" "+args[0], c.SuggestionsFor(args[0]))
+			}
 			return nil
 		}
+		err := orig(c, args)
+		var ce *Error
+		if err != nil && !errors.As(err, &ce) {
+			return usageErr("run '"+c.CommandPath()+" --help'", "%s: %v", c.CommandPath(), err)
+		}
+		return err
 	}
-	return usageErr("use --format "+strings.Join(allowed, "|"), "unknown format %q", format)
 }
 
-// Version is set at build time with -ldflags "-X ...cli.version=v1.2.3".
-var version = "devel"
-
-// Version returns sigaudit's version.
-func Version() string { return version }
-
-func isTerminal(w io.Writer) bool {
-	f, ok := w.(*os.File)
-	if !ok {
-		return false
+// newHelpCmd is "sigaudit help [COMMAND]": the command's help on stdout,
+// or a usage error for an unknown command.
+func newHelpCmd(root *cobra.Command) *cobra.Command {
+	return &cobra.Command{
+		Use:   "help [COMMAND]",
+		Short: "help about any command",
+		Long:  "Prints the help of COMMAND, or of sigaudit.",
+		ValidArgsFunction: func(c *cobra.Command, args []string, toComplete string) ([]cobra.Completion, cobra.ShellCompDirective) {
+			var out []cobra.Completion
+			for _, sub := range root.Commands() {
+				if sub.IsAvailableCommand() && strings.HasPrefix(sub.Name(), toComplete) {
+					out = append(out, cobra.CompletionWithDesc(sub.Name(), sub.Short))
+				}
+			}
+			return out, cobra.ShellCompDirectiveNoFileComp
+		},
+		RunE: func(c *cobra.Command, args []string) error {
+			cmd, rest, err := root.Find(args)
+			if err != nil || cmd == nil || len(rest) > 0 {
+				name := strings.Join(args, " ")
+				return unknownCommandErr(name, root.SuggestionsFor(args[0]))
+			}
+			return cmd.Help()
+		},
 	}
-	st, err := f.Stat()
-	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// longFlags accepts the single-dash spelling of long flags (-format json)
+// that sigaudit's earlier standard-library parser took, by rewriting it to
+// --format before cobra sees it. Only names of registered long flags are
+// rewritten, and nothing after "--".
+func longFlags(root *cobra.Command, args []string) []string {
+	names := map[string]bool{}
+	var walk func(c *cobra.Command)
+	walk = func(c *cobra.Command) {
+		c.LocalFlags().VisitAll(func(f *pflag.Flag) { names[f.Name] = true })
+		c.Flags().VisitAll(func(f *pflag.Flag) { names[f.Name] = true })
+		for _, s := range c.Commands() {
+			walk(s)
+		}
+	}
+	walk(root)
+	names["help"] = true
+	out := make([]string, 0, len(args))
+	for i, a := range args {
+		if a == "--" {
+			return append(out, args[i:]...)
+		}
+		if len(a) > 2 && a[0] == '-' && a[1] != '-' {
+			name, _, _ := strings.Cut(a[1:], "=")
+			if len(name) > 1 && names[name] {
+				a = "-" + a
+			}
+		}
+		out = append(out, a)
+	}
+	return out
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigaudit/sigaudit/audit"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/timeline"
 )
@@ -45,7 +46,7 @@ func TestPolicyGolden(t *testing.T) {
 		{"policy-delayed", []string{"3.13", "3.14", "3.16"}, timeline.Options{PGPDelayed: true}},
 	}
 	for _, c := range cases {
-		p, err := buildPolicy(tl, c.args, c.opt)
+		p, err := audit.BuildPolicy(tl, c.args, c.opt)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -86,7 +87,7 @@ func TestPlanGolden(t *testing.T) {
 		{"plan-versions-delayed", []string{"3.13.5", "3.14.0", "3.16.0"}, at, timeline.Options{PGPDelayed: true}},
 	}
 	for _, c := range cases {
-		p, err := buildPlan(tl, c.args, c.opt, c.when)
+		p, err := audit.BuildPlan(tl, c.args, c.opt, c.when)
 		if err != nil {
 			t.Fatal(err)
 		}

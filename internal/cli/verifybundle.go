@@ -3,83 +3,98 @@ package cli
 import (
 	"bytes"
 	"encoding/hex"
+	"errors"
 	"io"
 	"os"
 	"path/filepath"
-	"strings"
 	"time"
 
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
+	"github.com/spf13/cobra"
 
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/sigstore"
 	"github.com/sigaudit/sigaudit/source"
 )
 
-const verifyBundleUsage = `
-Usage: sigaudit verify-bundle --bundle FILE (--identity SAN --issuer URL | --key PEM)
-                              [--trusted-root FILE] [--offline] [--format ...] (ARTIFACT | --sha256 HEX)
-
-A generic Sigstore check for any artifact, not only CPython's: the bundle
+const verifyBundleLong = `A generic Sigstore check for any artifact, not only CPython's: the bundle
 must chain to the trust root (the embedded public-good root unless
 --trusted-root), carry a valid log entry, sign the artifact, and name the
 identity (an email or URI SAN) and OIDC issuer given, or be signed by --key.
-Exit 0 verified, 3 not verified, 2 usage error, 1 error.
-`
+Exit 0 verified, 3 not verified, 2 usage error, 1 error.`
 
-func runVerifyBundle(e *env, args []string) error {
-	fs := flagSet(e, "verify-bundle", verifyBundleUsage)
-	var trust trustFlags
-	var rf reportFlags
-	trust.register(fs)
-	rf.register(fs)
-	bundlePath := fs.String("bundle", "", "Sigstore bundle `FILE` (required)")
-	identity := fs.String("identity", "", "expected certificate SAN: an email or URI")
-	issuer := fs.String("issuer", "", "expected OIDC issuer `URL`")
-	keyPath := fs.String("key", "", "PEM public key `FILE` for key-signed bundles (instead of --identity/--issuer)")
-	sha := fs.String("sha256", "", "verify against this SHA-256 `HEX` instead of an artifact file")
-	pos, err := parse(fs, args)
-	if err != nil {
-		return err
+type verifyBundleFlags struct {
+	trust      trustFlags
+	rf         reportFlags
+	bundlePath string
+	identity   string
+	issuer     string
+	keyPath    string
+	sha        string
+}
+
+func newVerifyBundleCmd(e *env) *cobra.Command {
+	var f verifyBundleFlags
+	cmd := &cobra.Command{
+		Use:   "verify-bundle [flags] (ARTIFACT | --sha256 HEX)",
+		Short: "verify any artifact against a Sigstore bundle and an identity or key",
+		Long:  verifyBundleLong,
+		Example: `  sigaudit verify-bundle --bundle Python-3.14.0.tgz.sigstore \
+    --identity hugo@python.org --issuer https://github.com/login/oauth Python-3.14.0.tgz`,
+		RunE: func(cmd *cobra.Command, pos []string) error {
+			return runVerifyBundle(e, pos, &f)
+		},
 	}
-	if *bundlePath == "" {
+	fs := cmd.Flags()
+	f.trust.register(fs)
+	f.rf.register(fs)
+	fs.StringVar(&f.bundlePath, "bundle", "", "Sigstore bundle `FILE` (required)")
+	fs.StringVar(&f.identity, "identity", "", "expected certificate `SAN`: an email or URI")
+	fs.StringVar(&f.issuer, "issuer", "", "expected OIDC issuer `URL`")
+	fs.StringVar(&f.keyPath, "key", "", "PEM public key `FILE` for key-signed bundles (instead of --identity/--issuer)")
+	fs.StringVar(&f.sha, "sha256", "", "verify against this SHA-256 `HEX` instead of an artifact file")
+	return cmd
+}
+
+func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
+	if f.bundlePath == "" {
 		return usageErr("pass --bundle FILE", "no bundle given")
 	}
-	if (*keyPath == "") == (*identity == "" && *issuer == "") {
+	if (f.keyPath == "") == (f.identity == "" && f.issuer == "") {
 		return usageErr("pass either --identity SAN --issuer URL, or --key PEM", "give exactly one of --key or --identity/--issuer")
 	}
-	if *keyPath == "" && (*identity == "" || *issuer == "") {
+	if f.keyPath == "" && (f.identity == "" || f.issuer == "") {
 		return usageErr("pass both --identity and --issuer", "--identity and --issuer go together")
 	}
-	if (len(pos) == 1) == (*sha != "") || len(pos) > 1 {
+	if (len(pos) == 1) == (f.sha != "") || len(pos) > 1 {
 		return usageErr("pass one ARTIFACT file or --sha256 HEX", "give exactly one artifact or --sha256")
 	}
-	if err := rf.check(); err != nil {
+	if err := f.rf.check(); err != nil {
 		return err
 	}
-	if err := trust.check(); err != nil {
+	if err := f.trust.check(); err != nil {
 		return err
 	}
 	var exp sigstore.Expect
-	if *keyPath != "" {
-		pemBytes, err := readLocal(*keyPath, 64<<10)
+	if f.keyPath != "" {
+		pemBytes, err := readLocal(f.keyPath, 64<<10)
 		if err != nil {
 			return usageErr("check the --key path", "cannot read key: %v", err)
 		}
 		pk, err := cryptoutils.UnmarshalPEMToPublicKey(pemBytes)
 		if err != nil {
-			return usageErr("pass a PEM public key", "--key %q: %v", *keyPath, err)
+			return usageErr("pass a PEM public key", "--key %q: %v", f.keyPath, err)
 		}
 		exp.PublicKey = pk
 	} else {
-		exp.Identities = []sigstore.Identity{{SAN: *identity, Issuer: *issuer}}
+		exp.Identities = []sigstore.Identity{{SAN: f.identity, Issuer: f.issuer}}
 	}
 	var art sigstore.Artifact
 	name := ""
-	if *sha != "" {
-		d, ok := source.NormalizeSHA256(*sha)
+	if f.sha != "" {
+		d, ok := source.NormalizeSHA256(f.sha)
 		if !ok {
-			return usageErr("give 64 hex digits", "malformed --sha256 %q", *sha)
+			return usageErr("give 64 hex digits", "malformed --sha256 %q", f.sha)
 		}
 		art.SHA256, _ = hex.DecodeString(d)
 		name = "sha256:" + d
@@ -92,7 +107,7 @@ func runVerifyBundle(e *env, args []string) error {
 		art.Reader = f
 		name = filepath.Base(pos[0])
 	}
-	_, verifier, err := trust.loaders()
+	_, verifier, err := f.trust.loaders()
 	if err != nil {
 		return err
 	}
@@ -100,10 +115,10 @@ func runVerifyBundle(e *env, args []string) error {
 	if err != nil {
 		return userErr(err)
 	}
-	raw, err := readLocal(*bundlePath, sigstore.MaxBundleSize)
+	raw, err := readLocal(f.bundlePath, sigstore.MaxBundleSize)
 	var verdict sigstore.Verdict
 	if err != nil {
-		if strings.Contains(err.Error(), "larger than") {
+		if errors.Is(err, source.ErrTooLarge) {
 			verdict = sigstore.Verdict{Status: sigstore.Malformed, Reason: err.Error()}
 		} else {
 			return usageErr("check the --bundle path", "cannot read bundle: %v", err)
@@ -116,8 +131,8 @@ func runVerifyBundle(e *env, args []string) error {
 	if art.Reader != nil {
 		io.Copy(io.Discard, art.Reader)
 	}
-	rep := &report.Report{Artifacts: []report.Artifact{bundleArtifact(name, *bundlePath, verdict)}}
-	if err := report.Write(e.stdout, rf.format, rep); err != nil {
+	rep := &report.Report{Artifacts: []report.Artifact{bundleArtifact(name, f.bundlePath, verdict)}}
+	if err := report.Write(e.stdout, f.rf.format, rep); err != nil {
 		return opErr("", "writing report: %v", err)
 	}
 	if verdict.Status != sigstore.Verified {

@@ -1,0 +1,115 @@
+package audit
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/sigaudit/sigaudit/record"
+	"github.com/sigaudit/sigaudit/timeline"
+)
+
+// recordDigest is the SHA-256 python.org published for the artifact, from
+// the record sigaudit embeds: by release directory and name when the
+// directory is known, else by name alone when exactly one artifact has it.
+func recordDigest(dir, name string) (string, bool) {
+	if dir != "" {
+		if a, ok := record.Lookup(dir, name); ok {
+			return a.SHA256, true
+		}
+	}
+	// A python.org file name names its version: a mirror may lay releases
+	// out per version (3.12.0a7/) where python.org has 3.12.0/.
+	if as := record.ByName(name); len(as) == 1 {
+		return as[0].SHA256, true
+	}
+	return "", false
+}
+
+// recordOwners are the artifacts of the record, other than dir/name, whose
+// SHA-256 is digest: a bundle that signs one of them is another
+// artifact's bundle.
+func recordOwners(digest, dir, name string) []string {
+	var out []string
+	for _, a := range record.BySHA256(digest) {
+		if a.Name == name {
+			continue
+		}
+		out = append(out, a.Path())
+	}
+	return out
+}
+
+// Window is when a version's bundles can have been signed, as far as the
+// embedded record tells.
+type Window struct {
+	// From and Until bound the signing time; a zero Until is open-ended
+	// (a version newer than the record).
+	From, Until time.Time
+	// Basis says where the bounds come from, for messages.
+	Basis string
+}
+
+// Contains reports whether t is inside the window.
+func (w Window) Contains(t time.Time) bool {
+	return !t.Before(w.From) && (w.Until.IsZero() || !t.After(w.Until))
+}
+
+func (w Window) String() string {
+	if w.Until.IsZero() {
+		return fmt.Sprintf("not before %s (%s)", w.From.UTC().Format(time.RFC3339), w.Basis)
+	}
+	return fmt.Sprintf("%s to %s (%s)", w.From.UTC().Format(time.RFC3339), w.Until.UTC().Format(time.RFC3339), w.Basis)
+}
+
+// SigningWindow says when python.org can have signed version's bundles:
+// the window the record observed for it; for a version the record does not
+// know, not before the newest release the record knows below it in its
+// line (a version newer than the record was released after it), or, for a
+// line the record does not know, not before the first release of the
+// nearest line below. Signing is not monotonic (3.7.14 was signed a year
+// after its release), so nothing else is assumed. ok is false when no
+// bound is known.
+//
+// The audit reports a bundle outside this window as a mismatch; what
+// "proven" requires is record.SignedInWindow, stricter where the record
+// cannot place a version (unknown is not proven).
+func SigningWindow(version string) (Window, bool) {
+	if w, ok := record.SigningWindow(version); ok {
+		return Window{From: w.First.Add(-record.WindowSlack), Until: w.Last, Basis: "when python.org signed " + version + "'s bundles"}, true
+	}
+	v, err := timeline.ParseVersion(version)
+	if err != nil {
+		return Window{}, false
+	}
+	var below, prevLine timeline.Version // newest known below v in its line; first of the nearest lower line
+	var belowW, prevW record.Window
+	var haveBelow, havePrev bool
+	for _, w := range record.Windows() {
+		k, err := timeline.ParseVersion(w.Version)
+		if err != nil {
+			continue
+		}
+		switch {
+		case k.Line() == v.Line():
+			if k.Compare(v) < 0 && (!haveBelow || k.Compare(below) > 0) {
+				below, belowW, haveBelow = k, w, true
+			}
+		case timeline.CompareLines(k.Line(), v.Line()) < 0:
+			better := !havePrev || timeline.CompareLines(k.Line(), prevLine.Line()) > 0 ||
+				(k.Line() == prevLine.Line() && k.Compare(prevLine) < 0)
+			if better {
+				prevLine, prevW, havePrev = k, w, true
+			}
+		}
+	}
+	switch {
+	case haveBelow:
+		return Window{From: belowW.First, Basis: fmt.Sprintf("%s is not in sigaudit's record; %s, released before it, was first signed then", version, belowW.Version)}, true
+	case havePrev:
+		return Window{From: prevW.First, Basis: fmt.Sprintf("line %s is not in sigaudit's record; %s, the first release of the line before it, was first signed then", v.Line(), prevW.Version)}, true
+	}
+	return Window{}, false
+}
+
+// recordWindow is the signing window the record observed for version.
+func recordWindow(version string) (record.Window, bool) { return record.SigningWindow(version) }

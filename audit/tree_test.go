@@ -1,0 +1,205 @@
+package audit
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/sigaudit/sigaudit/internal/mirror"
+	"github.com/sigaudit/sigaudit/report"
+	"github.com/sigaudit/sigaudit/source"
+)
+
+// realTree lays the real bundles out like python.org/ftp/python/ (no
+// artifacts) and returns a digest-only Tree over it, without an API.
+func realTree(t *testing.T) (*Tree, string) {
+	t.Helper()
+	dir := t.TempDir()
+	if _, err := mirror.Build(dir, mirror.Options{RealData: realData}); err != nil {
+		t.Fatal(err)
+	}
+	d, err := source.OpenDir(dir)
+	must(t, err)
+	t.Cleanup(func() { d.Close() })
+	return &Tree{Auditor: realAuditor(true), Source: d, Jobs: 2}, dir
+}
+
+func runTree(t *testing.T, tr *Tree, selectors ...string) *report.Report {
+	t.Helper()
+	dirs, only, err := tr.Select(context.Background(), selectors)
+	must(t, err)
+	rep, err := tr.Run(context.Background(), dirs, only)
+	must(t, err)
+	return rep
+}
+
+func copyReal(t *testing.T, from, to string) {
+	t.Helper()
+	b, err := os.ReadFile(from)
+	must(t, err)
+	must(t, os.WriteFile(to, b, 0o644))
+}
+
+func names(rep *report.Report) []string {
+	var out []string
+	for _, a := range rep.Artifacts {
+		out = append(out, a.Name)
+	}
+	return out
+}
+
+// Issue 16 item 1: a real bundle served under another artifact's name
+// (another release by the same signer, another artifact of the release)
+// verifies for the signer, but nothing binds its digest to the name:
+// checksums must not print it as proven, and the audit reports it.
+func TestChecksumsReplayedRealBundles(t *testing.T) {
+	for _, c := range []struct{ name, from, to string }{
+		{"3.13.0 as 3.13.5", "3.13.0/Python-3.13.0.tar.xz.sigstore", "3.13.5/Python-3.13.5.tar.xz.sigstore"},
+		{"3.12.0 as 3.13.5", "3.12.0/Python-3.12.0.tgz.sigstore", "3.13.5/Python-3.13.5.tgz.sigstore"},
+		{"tgz as exe", "3.13.5/Python-3.13.5.tgz.sigstore", "3.13.5/python-3.13.5-amd64.exe.sigstore"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			tr, dir := realTree(t)
+			copyReal(t, filepath.Join(dir, c.from), filepath.Join(dir, c.to))
+			rep := runTree(t, tr, "3.13.5")
+			victim := filepath.Base(strings.TrimSuffix(c.to, ".sigstore"))
+			ck := ChecksumsWith(rep, ChecksumOptions{AllowUnproven: true})
+			for _, s := range ck.Checksums {
+				if s.Name == victim {
+					t.Fatalf("%s printed (%s): %+v", victim, s.Level, s)
+				}
+			}
+			found := false
+			for _, r := range ck.Rejected {
+				if r.Name == victim {
+					found = r.Status == "unverified"
+					if r.Proof == nil || r.Proof.DigestsAgree {
+						t.Errorf("proof %+v says the digests agree", r.Proof)
+					}
+				}
+			}
+			if !found {
+				t.Errorf("%s not rejected as unverified: %+v", victim, ck.Rejected)
+			}
+			for _, a := range rep.Artifacts {
+				if a.Name == victim && (a.Sigstore.Status == report.StatusVerified || !hasCode(a.Findings, report.CodeDigestMismatch)) {
+					t.Errorf("audit of %s: sigstore %s, findings %s", victim, a.Sigstore.Status, codes(a))
+				}
+			}
+		})
+	}
+}
+
+// The real, untouched bundles are proven: each by the record (no API
+// given), with (a)-(d) held.
+func TestChecksumsRealProven(t *testing.T) {
+	tr, _ := realTree(t)
+	rep := runTree(t, tr, "3.13.5", "3.11.2")
+	ck := Checksums(rep, nil, false)
+	var got []string
+	for _, s := range ck.Checksums {
+		p := s.Proof
+		if !s.Proven || s.Level != report.LevelProven || !p.Signer || !p.SigningWindow || !p.UniqueInRelease || !p.DigestsAgree || !slices.Contains(p.Independent, "record") {
+			t.Errorf("%s: %+v %+v", s.Name, s, p)
+		}
+		got = append(got, s.Name)
+	}
+	// The legacy pair of the planted CLI mirror is not here: every real
+	// bundle of 3.13.5 and 3.11.2.
+	want := []string{"Python-3.11.2.tar.xz", "Python-3.11.2.tgz", "Python-3.13.5.tar.xz", "Python-3.13.5.tgz", "python-3.13.5-amd64.exe", "python-3.13.5-embed-amd64.zip"}
+	if strings.Join(got, " ") != strings.Join(want, " ") {
+		t.Errorf("proven %v, want %v; rejected %+v", got, want, ck.Rejected)
+	}
+}
+
+// Issue 16 item 5: a pre-release and its final release selected
+// together (in any order, or through the line or "all") audit both.
+func TestSelectPreReleaseWithFinal(t *testing.T) {
+	tr, dir := realTree(t)
+	// A 3.14.0rc1 tarball beside 3.14.0's files.
+	copyReal(t, filepath.Join(dir, "3.14.0", "Python-3.14.0.tgz.sigstore"), filepath.Join(dir, "3.14.0", "Python-3.14.0rc1.tgz.sigstore"))
+	for _, sel := range [][]string{{"3.14.0rc1", "3.14.0"}, {"3.14.0", "3.14.0rc1"}, {"3.14.0rc1", "3.14"}, {"all", "3.14.0rc1"}} {
+		rep := runTree(t, tr, sel...)
+		got := names(rep)
+		if !slices.Contains(got, "Python-3.14.0.tgz") || !slices.Contains(got, "Python-3.14.0rc1.tgz") {
+			t.Errorf("%v: audited %v", sel, got)
+		}
+	}
+	rep := runTree(t, tr, "3.14.0rc1")
+	if got := names(rep); slices.Contains(got, "Python-3.14.0.tgz") || !slices.Contains(got, "Python-3.14.0rc1.tgz") {
+		t.Errorf("3.14.0rc1 alone: audited %v", got)
+	}
+}
+
+// Issue 16 item 5: an empty release directory, or one without a source
+// tarball of the selected version, is a gap, and checksums rejects it.
+func TestEmptyReleaseIsAGap(t *testing.T) {
+	tr, dir := realTree(t)
+	must(t, os.MkdirAll(filepath.Join(dir, "3.13.6"), 0o755))
+	must(t, os.Remove(filepath.Join(dir, "3.13.0", "Python-3.13.0.tgz.sigstore")))
+	must(t, os.Remove(filepath.Join(dir, "3.13.0", "Python-3.13.0.tar.xz.sigstore")))
+	must(t, os.Remove(filepath.Join(dir, "3.13.0", "Python-3.13.0.tar.xz.asc")))
+	must(t, os.WriteFile(filepath.Join(dir, "3.13.0", "README.txt"), []byte("x"), 0o644))
+	for _, sel := range []string{"3.13.6", "3.13.0", "3.14.0rc2"} {
+		rep := runTree(t, tr, sel)
+		var gap bool
+		for _, a := range rep.Artifacts {
+			gap = gap || hasCode(a.Findings, report.CodeReleaseIncomplete)
+		}
+		if !gap || !rep.Fails(map[string]bool{report.Gap: true}) {
+			t.Errorf("%s: no release-incomplete gap: %v", sel, names(rep))
+		}
+		if ck := Checksums(rep, nil, false); len(ck.Rejected) == 0 || ck.Rejected[0].Status != "unverified" {
+			t.Errorf("%s: checksums %+v", sel, ck)
+		}
+	}
+}
+
+// Rule (c): one genuine bundle served under two names of a release. The
+// artifact whose independent digests confirm it stays proven; the other
+// is a mismatch.
+func TestSameBundleTwiceInRelease(t *testing.T) {
+	tr, dir := realTree(t)
+	copyReal(t, filepath.Join(dir, "3.13.5", "Python-3.13.5.tgz.sigstore"), filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.bz2.sigstore"))
+	rep := runTree(t, tr, "3.13.5")
+	for _, a := range rep.Artifacts {
+		switch a.Name {
+		case "Python-3.13.5.tgz":
+			if a.Sigstore.Status != report.StatusVerified {
+				t.Errorf("the genuine tgz: %s %s", a.Sigstore.Status, codes(a))
+			}
+		case "Python-3.13.5.tar.bz2":
+			if a.Sigstore.Status == report.StatusVerified || !hasCode(a.Findings, report.CodeDigestMismatch) {
+				t.Errorf("the copy: %s %s", a.Sigstore.Status, codes(a))
+			}
+		}
+	}
+}
+
+// Issue 16 item 9: the same artifact listed twice by the API with two
+// SHA-256 values is a mismatch, whichever row the bundle agrees with, and
+// neither row's claims are lost.
+func TestAPIDuplicateRowsDisagree(t *testing.T) {
+	tr, _ := realTree(t)
+	const u = "https://www.python.org/ftp/python/3.13.5/Python-3.13.5.tgz"
+	real := "e6190f52699b534ee203d9f417bdbca05a92f23e35c19c691a50ed2942835385"
+	api, err := source.ParseAPI([]byte(`[
+ {"name": "a", "url": "` + u + `", "sha256_sum": "` + real + `", "sigstore_bundle_file": "` + u + `.sigstore"},
+ {"name": "b", "url": "` + u + `", "sha256_sum": "` + strings.Repeat("ab", 32) + `", "gpg_signature_file": "` + u + `.asc"}]`))
+	must(t, err)
+	tr.API = api
+	rep := runTree(t, tr, "3.13.5")
+	for _, a := range rep.Artifacts {
+		if a.Name != "Python-3.13.5.tgz" {
+			continue
+		}
+		if a.Sigstore.Status == report.StatusVerified || !hasCode(a.Findings, report.CodeDigestMismatch) || !hasCode(a.Findings, report.CodeAPIClaimMissing) {
+			t.Errorf("sigstore %s, findings %s", a.Sigstore.Status, codes(a))
+		}
+		return
+	}
+	t.Fatal("Python-3.13.5.tgz not audited")
+}

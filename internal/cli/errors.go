@@ -1,0 +1,130 @@
+package cli
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/sigaudit/sigaudit/audit"
+	"github.com/sigaudit/sigaudit/report"
+	"github.com/sigaudit/sigaudit/source"
+	"github.com/sigaudit/sigaudit/timeline"
+)
+
+// Every user-facing error of the command line is built here: an *Error
+// carries the exit code, the one-line message and the hint printed the age
+// way (sigaudit: error: ... / sigaudit: hint: ...).
+
+// Exit codes. Every subcommand uses the same ones.
+const (
+	ExitOK       = 0 // clean
+	ExitError    = 1 // operational error: could not finish the job
+	ExitUsage    = 2 // bad command line or bad input named on it
+	ExitFindings = 3 // the job finished and found gaps or mismatches
+)
+
+// Error is a user-facing error with an exit code and an optional hint.
+type Error struct {
+	Code int
+	Msg  string
+	Hint string
+}
+
+func (e *Error) Error() string { return e.Msg }
+
+func usageErr(hint, format string, args ...any) error {
+	return &Error{Code: ExitUsage, Msg: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+func opErr(hint, format string, args ...any) error {
+	return &Error{Code: ExitError, Msg: fmt.Sprintf(format, args...), Hint: hint}
+}
+
+// errFindings is returned when a job found what --fail-on asks to fail on.
+var errFindings = &Error{Code: ExitFindings}
+
+// userErr unwraps an *Error a loader returned.
+func userErr(err error) error {
+	var ce *Error
+	if errors.As(err, &ce) {
+		return ce
+	}
+	return opErr("", "%v", err)
+}
+
+// flagErr is a bad flag, a bad flag value or a missing one, as the flag
+// parser words it.
+func flagErr(cmdPath string, err error) error {
+	return usageErr("run '"+cmdPath+" --help' for its flags", "%v", err)
+}
+
+func unknownCommandErr(name string, suggestions []string) error {
+	hint := "run 'sigaudit --help' for the list of commands"
+	if len(suggestions) > 0 {
+		hint = "did you mean 'sigaudit " + suggestions[0] + "'? " + hint
+	}
+	return usageErr(hint, "unknown command %q", name)
+}
+
+func noCommandErr() error {
+	return usageErr("run 'sigaudit --help' for the list of commands", "no command given")
+}
+
+func formatErr(format string, allowed []string) error {
+	return usageErr("use --format "+strings.Join(allowed, "|"), "unknown format %q", format)
+}
+
+func noReleaseErr(example string) error {
+	return usageErr("name releases: e.g. "+example, "no release selected")
+}
+
+// versionErr turns a timeline error about a command-line version into a
+// usage error with a hint.
+func versionErr(err error) error {
+	var ul *timeline.UnknownLineError
+	if errors.As(err, &ul) {
+		return usageErr(ul.Hint(), "%v", err)
+	}
+	return usageErr("versions look like 3.13.5, 3.14.0rc2 or 3.15.0a8; lines like 3.13", "%v", err)
+}
+
+// selectErr words an error from selecting releases in a tree. Selectors
+// are validated before the tree is read, so a malformed version never gets
+// here.
+func selectErr(err error) error {
+	var ul *timeline.UnknownLineError
+	if errors.As(err, &ul) {
+		return versionErr(err)
+	}
+	if errors.Is(err, audit.ErrNoRelease) {
+		return usageErr("list the tree to see which releases it has", "%v", err)
+	}
+	return opErr("check --source, the network, or --timeout", "%v", err)
+}
+
+// readFileErr words a failure to read a file named by a flag.
+func readFileErr(flagName string, err error) error {
+	if errors.Is(err, source.ErrTooLarge) {
+		return usageErr("check the "+flagName+" path", "%s: %v", flagName, err)
+	}
+	return usageErr("check the "+flagName+" path", "cannot read %s file: %v", flagName, err)
+}
+
+// printErr prints err the age way and maps it to an exit code.
+func printErr(stderr io.Writer, err error) int {
+	if err == nil {
+		return ExitOK
+	}
+	var ce *Error
+	if !errors.As(err, &ce) {
+		ce = &Error{Code: ExitError, Msg: err.Error()}
+	}
+	if ce.Msg != "" {
+		fmt.Fprintf(stderr, "sigaudit: error: %s\n", report.OneLine(ce.Msg))
+	}
+	if ce.Hint != "" {
+		fmt.Fprintf(stderr, "sigaudit: hint: %s\n", report.OneLine(ce.Hint))
+	}
+	return ce.Code
+}

@@ -1,0 +1,216 @@
+package mirror
+
+import (
+	"bufio"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/sigaudit/sigaudit/source"
+	"github.com/sigaudit/sigaudit/timeline"
+)
+
+// HistoryOptions say which part of python.org's history BuildHistory lays
+// out.
+type HistoryOptions struct {
+	// RealData is a realdata folder (shared/realdata or testdata/realdata):
+	// the digests table, sigstore-bundles/ with MANIFEST.json, and .asc
+	// files in asc/ or pgp/signatures/.
+	RealData string
+	// Lines selects release lines ("3.13"); empty means every line from 3.7.
+	Lines []string
+	// BaseURL is the URL the API rows point at (default python.org's).
+	BaseURL string
+}
+
+// History is what BuildHistory laid out.
+type History struct {
+	Dirs      []string // release directories, in version order
+	Artifacts int
+	Bundles   int // .sigstore files
+	Real      int // of which python.org's own bundle for that very artifact
+	SBOMs     int
+	ASCs      int
+}
+
+// BuildHistory lays python.org's history out under dst as python.org does
+// (one directory per release, pre-releases in X.Y.Z/), from the real
+// digests table: every artifact as an empty placeholder, a .sigstore beside
+// every artifact python.org publishes a bundle for, an .asc beside every
+// artifact of a line before 3.14, an SPDX SBOM beside source tarballs from
+// 3.12.2 and Windows installers from 3.13.0, and dst/api.json in the shape
+// of python.org's release_file listing (name, url, sha256_sum, filesize,
+// and the signature and SBOM URLs).
+//
+// Only a few real bundles exist in realdata; every other artifact gets a
+// real bundle of the same line (same signer) in its place, and the API
+// gives that bundle's digest, so that a digest-only audit does the full
+// verification work for every bundle. The tree is for benchmarks and
+// request counting, not for verdicts.
+func BuildHistory(dst string, o HistoryOptions) (*History, error) {
+	if o.BaseURL == "" {
+		o.BaseURL = "https://www.python.org/ftp/python/"
+	}
+	man, err := readManifest(o.RealData)
+	if err != nil {
+		return nil, err
+	}
+	realBundle := map[string]manifestEntry{} // by artifact name
+	lineBundle := map[string]manifestEntry{} // a real bundle per line
+	for _, m := range man {
+		realBundle[m.Artifact] = m
+		n := source.ParseName(m.Artifact, "")
+		if v, err := timeline.ParseVersion(n.Version); err == nil {
+			if _, ok := lineBundle[v.Line()]; !ok || n.Kind == source.KindSource {
+				lineBundle[v.Line()] = m
+			}
+		}
+	}
+	// 3.8 was Łukasz Langa's, as 3.9 is.
+	if _, ok := lineBundle["3.8"]; !ok {
+		if m, ok := lineBundle["3.9"]; ok {
+			lineBundle["3.8"] = m
+		}
+	}
+	asc := findASC(o.RealData)
+	f, err := os.Open(filepath.Join(o.RealData, "digests", "cpython-release-tracker-sha256.tsv"))
+	if err != nil {
+		f, err = os.Open(filepath.Join(o.RealData, "cpython-release-tracker-sha256.tsv"))
+	}
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	want := map[string]bool{}
+	for _, l := range o.Lines {
+		want[l] = true
+	}
+	h := &History{}
+	dirs := map[string]bool{}
+	var api []apiRow
+	sc := bufio.NewScanner(f)
+	sc.Scan() // header
+	for sc.Scan() {
+		col := strings.Split(sc.Text(), "\t")
+		if len(col) < 5 {
+			continue
+		}
+		u, sum, hasBundle := col[0], col[1], col[4] == "yes"
+		size, _ := strconv.ParseInt(col[2], 10, 64)
+		dir, name := path.Base(path.Dir(u)), path.Base(u)
+		v, err := timeline.ParseVersion(dir)
+		if err != nil || v.Major != 3 || v.Minor < 7 || !source.SafeName(name) || !source.SafeName(dir) {
+			continue
+		}
+		if len(want) > 0 && !want[v.Line()] {
+			continue
+		}
+		d := filepath.Join(dst, dir)
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			return nil, err
+		}
+		dirs[dir] = true
+		if err := os.WriteFile(filepath.Join(d, name), nil, 0o644); err != nil {
+			return nil, err
+		}
+		h.Artifacts++
+		url := o.BaseURL + dir + "/" + name
+		row := apiRow{Name: name, URL: url, SHA256: sum, Size: size}
+		n := source.ParseName(name, dir)
+		if hasBundle {
+			m, real := realBundle[name]
+			if !real {
+				m = lineBundle[v.Line()]
+			}
+			if m.File != "" {
+				if err := copyFile(filepath.Join(o.RealData, "sigstore-bundles", filepath.Base(m.File)), filepath.Join(d, name+".sigstore")); err != nil {
+					return nil, err
+				}
+				row.SHA256, row.Bundle = m.SHA256, url+".sigstore"
+				h.Bundles++
+				if real {
+					h.Real++
+				}
+			}
+		}
+		if v.Minor < 14 && asc != "" {
+			if err := copyFile(asc, filepath.Join(d, name+".asc")); err != nil {
+				return nil, err
+			}
+			row.ASC = url + ".asc"
+			h.ASCs++
+		}
+		sbom := (n.Kind == source.KindSource && v.Compare(mustVersion("3.12.2")) >= 0) ||
+			(n.Kind == source.KindWindows && strings.HasSuffix(name, ".exe") && v.Compare(mustVersion("3.13.0")) >= 0)
+		if sbom {
+			doc := fmt.Sprintf(`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":%q,"packages":[{"name":"CPython","packageFileName":%q,"checksums":[{"algorithm":"SHA256","checksumValue":%q}]}]}`+"\n", name, name, row.SHA256)
+			if err := os.WriteFile(filepath.Join(d, name+".spdx.json"), []byte(doc), 0o644); err != nil {
+				return nil, err
+			}
+			row.SBOM = url + ".spdx.json"
+			h.SBOMs++
+		}
+		api = append(api, row)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, err
+	}
+	for d := range dirs {
+		h.Dirs = append(h.Dirs, d)
+	}
+	source.SortVersions(h.Dirs)
+	sort.SliceStable(api, func(i, j int) bool { return api[i].URL < api[j].URL })
+	out, err := json.Marshal(api)
+	if err != nil {
+		return nil, err
+	}
+	return h, os.WriteFile(filepath.Join(dst, "api.json"), out, 0o644)
+}
+
+// apiRow is a release_file row as python.org writes it: every field
+// present, "" when absent.
+type apiRow struct {
+	Name   string `json:"name"`
+	URL    string `json:"url"`
+	SHA256 string `json:"sha256_sum"`
+	Size   int64  `json:"filesize"`
+	ASC    string `json:"gpg_signature_file"`
+	Bundle string `json:"sigstore_bundle_file"`
+	Cert   string `json:"sigstore_cert_file"`
+	Sig    string `json:"sigstore_signature_file"`
+	SBOM   string `json:"sbom_spdx2_file"`
+}
+
+func mustVersion(s string) timeline.Version {
+	v, err := timeline.ParseVersion(s)
+	if err != nil {
+		panic(err)
+	}
+	return v
+}
+
+func readManifest(realData string) ([]manifestEntry, error) {
+	b, err := os.ReadFile(filepath.Join(realData, "sigstore-bundles", "MANIFEST.json"))
+	if err != nil {
+		return nil, err
+	}
+	var man []manifestEntry
+	return man, json.Unmarshal(b, &man)
+}
+
+// findASC returns a real .asc file of realData ("" if none).
+func findASC(realData string) string {
+	for _, d := range []string{"asc", filepath.Join("pgp", "signatures")} {
+		m, _ := filepath.Glob(filepath.Join(realData, d, "*.asc"))
+		if len(m) > 0 {
+			sort.Strings(m)
+			return m[len(m)-1]
+		}
+	}
+	return ""
+}

@@ -1,0 +1,223 @@
+// Package record is python.org's observed release record, compiled into
+// sigaudit like a checksum database: the SHA-256, size and bundle presence
+// of every python.org artifact the cpython-release-tracker saw, and when
+// python.org signed each version's Sigstore bundles. It is evidence of what
+// python.org published, independent of any mirror sigaudit reads.
+//
+// The data is parsed on first use, not at start-up.
+package record
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	_ "embed"
+	"encoding/hex"
+	"fmt"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// digestsTSV is derived from cpython-release-tracker-sha256.tsv
+// (shared/realdata/digests, github.com/woodruffw/cpython-release-tracker @
+// 237b2f35982261460ad643112731fe2eb2a3d4e8): the URL relative to
+// python.org/ftp/python/, SHA-256, size, and whether python.org publishes a
+// Sigstore bundle. TestEmbeddedMatchesShared regenerates it with -update.
+//
+//go:embed digests.tsv
+var digestsTSV []byte
+
+// signingTSV is shared/domain/signing-times.tsv: per version, when the
+// first and last of python.org's bundles were signed (from the bundles'
+// transparency log entries).
+//
+//go:embed signing-times.tsv
+var signingTSV []byte
+
+// Source says where the embedded data comes from.
+const Source = "github.com/woodruffw/cpython-release-tracker @ 237b2f35982261460ad643112731fe2eb2a3d4e8"
+
+// Artifact is one python.org file as observed.
+type Artifact struct {
+	Dir    string // release directory under ftp/python/, e.g. "3.13.5"
+	Name   string // file name
+	SHA256 string // lower-case hex
+	Size   int64
+	Bundle bool // python.org publishes a .sigstore (or .crt/.sig) for it
+}
+
+// Path is Dir/Name.
+func (a Artifact) Path() string { return a.Dir + "/" + a.Name }
+
+// Window is when python.org signed a version's Sigstore bundles.
+type Window struct {
+	Version     string
+	First, Last time.Time
+	Bundles     int
+}
+
+type db struct {
+	all      []Artifact
+	byPath   map[string]int
+	byName   map[string][]int
+	byDigest map[string][]int
+	windows  map[string]Window
+	order    []string // versions with a window, in file order
+	newest   time.Time
+}
+
+var load = sync.OnceValue(func() *db {
+	d, err := parse(digestsTSV, signingTSV)
+	if err != nil {
+		panic("sigaudit: embedded python.org record is invalid: " + err.Error())
+	}
+	return d
+})
+
+func parse(digests, signing []byte) (*db, error) {
+	d := &db{byPath: map[string]int{}, byName: map[string][]int{}, byDigest: map[string][]int{}, windows: map[string]Window{}}
+	sc := bufio.NewScanner(bytes.NewReader(digests))
+	for n := 1; sc.Scan(); n++ {
+		if n == 1 {
+			continue // header
+		}
+		f := strings.Split(sc.Text(), "\t")
+		if len(f) != 4 {
+			return nil, fmt.Errorf("digests.tsv:%d: %d fields, want 4", n, len(f))
+		}
+		dir, name, ok := strings.Cut(f[0], "/")
+		if !ok || dir == "" || name == "" || strings.Contains(name, "/") {
+			return nil, fmt.Errorf("digests.tsv:%d: path %q is not DIR/NAME", n, f[0])
+		}
+		if b, err := hex.DecodeString(f[1]); err != nil || len(b) != sha256.Size || f[1] != strings.ToLower(f[1]) {
+			return nil, fmt.Errorf("digests.tsv:%d: bad sha256 %q", n, f[1])
+		}
+		size, err := strconv.ParseInt(f[2], 10, 64)
+		if err != nil || size < 0 {
+			return nil, fmt.Errorf("digests.tsv:%d: bad size %q", n, f[2])
+		}
+		if f[3] != "yes" && f[3] != "no" {
+			return nil, fmt.Errorf("digests.tsv:%d: bundle is %q, want yes or no", n, f[3])
+		}
+		a := Artifact{Dir: dir, Name: name, SHA256: f[1], Size: size, Bundle: f[3] == "yes"}
+		if _, dup := d.byPath[a.Path()]; dup {
+			return nil, fmt.Errorf("digests.tsv:%d: %s listed twice", n, a.Path())
+		}
+		i := len(d.all)
+		d.all = append(d.all, a)
+		d.byPath[a.Path()] = i
+		d.byName[a.Name] = append(d.byName[a.Name], i)
+		d.byDigest[a.SHA256] = append(d.byDigest[a.SHA256], i)
+	}
+	sc = bufio.NewScanner(bytes.NewReader(signing))
+	for n := 1; sc.Scan(); n++ {
+		if n == 1 {
+			continue
+		}
+		f := strings.Split(sc.Text(), "\t")
+		if len(f) != 4 {
+			return nil, fmt.Errorf("signing-times.tsv:%d: %d fields, want 4", n, len(f))
+		}
+		first, err1 := time.Parse(time.RFC3339, f[1])
+		last, err2 := time.Parse(time.RFC3339, f[2])
+		count, err3 := strconv.Atoi(f[3])
+		if err1 != nil || err2 != nil || err3 != nil || last.Before(first) || count < 1 {
+			return nil, fmt.Errorf("signing-times.tsv:%d: bad row %q", n, sc.Text())
+		}
+		if _, dup := d.windows[f[0]]; dup {
+			return nil, fmt.Errorf("signing-times.tsv:%d: %s listed twice", n, f[0])
+		}
+		d.windows[f[0]] = Window{Version: f[0], First: first, Last: last, Bundles: count}
+		d.order = append(d.order, f[0])
+		if last.After(d.newest) {
+			d.newest = last
+		}
+	}
+	return d, nil
+}
+
+func (d *db) pick(idx []int) []Artifact {
+	out := make([]Artifact, len(idx))
+	for i, j := range idx {
+		out[i] = d.all[j]
+	}
+	return out
+}
+
+// All returns every observed artifact, in the record's order.
+func All() []Artifact { return append([]Artifact(nil), load().all...) }
+
+// Lookup returns the artifact at dir/name.
+func Lookup(dir, name string) (Artifact, bool) {
+	d := load()
+	i, ok := d.byPath[dir+"/"+name]
+	if !ok {
+		return Artifact{}, false
+	}
+	return d.all[i], true
+}
+
+// ByName returns every artifact with that file name (normally one).
+func ByName(name string) []Artifact { d := load(); return d.pick(d.byName[name]) }
+
+// BySHA256 returns every artifact whose SHA-256 is hexDigest (lower-case).
+func BySHA256(hexDigest string) []Artifact {
+	d := load()
+	return d.pick(d.byDigest[strings.ToLower(hexDigest)])
+}
+
+// InDir returns the artifacts of one release directory, sorted by name.
+func InDir(dir string) []Artifact {
+	var out []Artifact
+	for _, a := range load().all {
+		if a.Dir == dir {
+			out = append(out, a)
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].Name < out[j].Name })
+	return out
+}
+
+// SigningWindow returns when python.org signed version's bundles.
+func SigningWindow(version string) (Window, bool) {
+	w, ok := load().windows[version]
+	return w, ok
+}
+
+// Windows returns every known signing window, in the record's order.
+func Windows() []Window {
+	d := load()
+	out := make([]Window, 0, len(d.order))
+	for _, v := range d.order {
+		out = append(out, d.windows[v])
+	}
+	return out
+}
+
+// Meta describes the embedded record, for `sigaudit version`.
+type Meta struct {
+	Artifacts int       `json:"artifacts"`
+	Bundles   int       `json:"bundles"`
+	Versions  int       `json:"signed_versions"`
+	NewestSig time.Time `json:"newest_signing_time"`
+	SHA256    string    `json:"sha256"` // of the embedded digests table
+	Source    string    `json:"source"`
+}
+
+// Info describes the embedded record: how many artifacts, and how old it
+// is (the newest signing time it knows).
+func Info() Meta {
+	d := load()
+	m := Meta{Artifacts: len(d.all), Versions: len(d.windows), NewestSig: d.newest, Source: Source}
+	for _, a := range d.all {
+		if a.Bundle {
+			m.Bundles++
+		}
+	}
+	sum := sha256.Sum256(digestsTSV)
+	m.SHA256 = hex.EncodeToString(sum[:])
+	return m
+}
