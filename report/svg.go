@@ -137,7 +137,11 @@ func PlanSVG(w io.Writer, p *Plan, opt SVGOptions) error {
 			title += " (PGP delay clause applied)"
 		}
 	}
-	desc := fmt.Sprintf("%d release lines; for each, when PEP 761 guarantees PGP signatures and since when python.org signs with Sigstore; today is %s.", len(p.Rows), p.At)
+	desc := fmt.Sprintf("%d release lines; for each, when PEP 761 guarantees PGP signatures and since when python.org signs with Sigstore", len(p.Rows))
+	if p.At != "" {
+		desc += "; today is " + p.At
+	}
+	desc += "."
 
 	var b strings.Builder
 	f := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
