@@ -384,7 +384,7 @@ func cases() []attackCase {
 			tree := filepath.Join(dir, "tree")
 			write(t, filepath.Join(tree, "3.14.0", "Python-3.14.0.tgz\n.evil"), []byte("x"))
 			return []string{"audit", "--format", "json", "--fail-on", "note", "--digest-only", "--source", tree, "3.14.0"}
-		}, want: []string{"gap:release-incomplete"}},
+		}, want: []string{"gap:release-incomplete", "note:unknown-artifact"}},
 		{name: "very long file name", setup: func(t *testing.T, dir string, k *keys) []string {
 			tree := filepath.Join(dir, "tree")
 			write(t, filepath.Join(tree, "3.14.0", "Python-3.14.0"+strings.Repeat("a", 200)+".tgz"), []byte("x"))

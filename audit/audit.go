@@ -274,7 +274,7 @@ func (a *Auditor) run(ctx context.Context, r *result, f Files, ex timeline.Expec
 		r.add(report.Note, report.CodeSourceError, "cannot read %s.spdx.json: %v", f.Name, m.sbomErr)
 	}
 	// python.org's own record of the artifact, embedded in sigaudit.
-	if d, ok := recordDigest(f.DirVersion, f.Name); ok {
+	if d, ok := recordDigest(f.DirVersion, f.Name, r.Version); ok {
 		digests["record"] = d
 	}
 

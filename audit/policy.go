@@ -16,33 +16,9 @@ func BuildPolicy(tl *timeline.Timeline, args []string, opt timeline.Options) (*r
 		}
 	}
 	for _, a := range args {
-		var v timeline.Version
-		var line timeline.Line
-		if timeline.IsLine(a) {
-			l, ok := tl.Line(a)
-			if !ok {
-				return nil, &timeline.UnknownLineError{Line: a}
-			}
-			line = l
-			// A line row describes the line's releases as a whole: its first
-			// release that every method applies to.
-			v = timeline.Version{}
-			if from, ok := l.SigstoreFrom["source"]; ok {
-				v, _ = timeline.ParseVersion(from)
-			}
-			if v.Major == 0 {
-				v, _ = timeline.ParseVersion(a + ".0")
-			}
-		} else {
-			pv, err := timeline.ParseVersion(a)
-			if err != nil {
-				return nil, err
-			}
-			l, ok := tl.Line(pv.Line())
-			if !ok {
-				return nil, &timeline.UnknownLineError{Line: pv.Line()}
-			}
-			v, line = pv, l
+		v, line, err := resolve(tl, a)
+		if err != nil {
+			return nil, err
 		}
 		ex, err := tl.Expect(v, "source", opt)
 		if err != nil {
@@ -57,6 +33,35 @@ func BuildPolicy(tl *timeline.Timeline, args []string, opt timeline.Options) (*r
 		p.Rows = append(p.Rows, row)
 	}
 	return p, nil
+}
+
+// resolve maps a command-line VERSION or LINE to the version whose
+// expectations describe it and its line. A line stands for its first
+// release that every method applies to.
+func resolve(tl *timeline.Timeline, a string) (timeline.Version, timeline.Line, error) {
+	if timeline.IsLine(a) {
+		l, ok := tl.Line(a)
+		if !ok {
+			return timeline.Version{}, timeline.Line{}, &timeline.UnknownLineError{Line: a}
+		}
+		v := timeline.Version{}
+		if from, ok := l.SigstoreFrom["source"]; ok {
+			v, _ = timeline.ParseVersion(from)
+		}
+		if v.Major == 0 {
+			v, _ = timeline.ParseVersion(a + ".0")
+		}
+		return v, l, nil
+	}
+	pv, err := timeline.ParseVersion(a)
+	if err != nil {
+		return timeline.Version{}, timeline.Line{}, err
+	}
+	l, ok := tl.Line(pv.Line())
+	if !ok {
+		return timeline.Version{}, timeline.Line{}, &timeline.UnknownLineError{Line: pv.Line()}
+	}
+	return pv, l, nil
 }
 
 // lineMethods describes a line's methods without naming one release.

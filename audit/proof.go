@@ -5,20 +5,26 @@ import (
 	"time"
 
 	"github.com/sigaudit/sigaudit/record"
+	"github.com/sigaudit/sigaudit/source"
 	"github.com/sigaudit/sigaudit/timeline"
 )
 
 // recordDigest is the SHA-256 python.org published for the artifact, from
-// the record sigaudit embeds: by release directory and name when the
-// directory is known, else by name alone when exactly one artifact has it.
-func recordDigest(dir, name string) (string, bool) {
+// the record sigaudit embeds: by python.org's release directory for
+// version (X.Y.Z/, which holds its pre-releases too) whatever directory
+// the mirror uses (a per-version 3.12.0a7/), then by the mirror's
+// directory, else by name alone when exactly one artifact has it.
+func recordDigest(dir, name, version string) (string, bool) {
+	if rd, ok := source.ReleaseDir(version); ok {
+		if a, ok := record.Lookup(rd, name); ok {
+			return a.SHA256, true
+		}
+	}
 	if dir != "" {
 		if a, ok := record.Lookup(dir, name); ok {
 			return a.SHA256, true
 		}
 	}
-	// A python.org file name names its version: a mirror may lay releases
-	// out per version (3.12.0a7/) where python.org has 3.12.0/.
 	if as := record.ByName(name); len(as) == 1 {
 		return as[0].SHA256, true
 	}

@@ -54,7 +54,7 @@ func signWith(t *testing.T, e *openpgp.Entity, data []byte, at time.Time, o sign
 	return armorSig(t, func(w *bytes.Buffer) error { return sig.Serialize(w) })
 }
 
-func armorSig(t *testing.T, write func(*bytes.Buffer) error) []byte {
+func armorSig(t testing.TB, write func(*bytes.Buffer) error) []byte {
 	t.Helper()
 	var raw bytes.Buffer
 	if err := write(&raw); err != nil {
@@ -83,7 +83,7 @@ func u32(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
 // rawRSASig builds a version 4 RSA/SHA-256 binary signature packet byte by
 // byte, with exactly the subpackets given, for the cases go-crypto will not
 // write (unknown and critical subpackets, no issuer).
-func rawRSASig(t *testing.T, e *openpgp.Entity, data []byte, hashed, unhashed []byte) []byte {
+func rawRSASig(t testing.TB, e *openpgp.Entity, data []byte, hashed, unhashed []byte) []byte {
 	t.Helper()
 	rk, ok := e.PrivateKey.PrivateKey.(*rsa.PrivateKey)
 	if !ok {

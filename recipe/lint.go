@@ -523,3 +523,20 @@ func ExitCode(rs []*Recipe, failOn map[string]bool) int {
 	}
 	return 0
 }
+
+// Versions lists the versions the recipes pin, in order of first
+// appearance, so that a caller can fetch proven digests for exactly those
+// (a digest-only audit, then ChecksumDigests).
+func Versions(rs []*Recipe) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, r := range rs {
+		for _, p := range r.Pins {
+			if p.Version != "" && !seen[p.Version] {
+				seen[p.Version] = true
+				out = append(out, p.Version)
+			}
+		}
+	}
+	return out
+}

@@ -85,7 +85,7 @@ func Pin(version string, f Format, m Material) ([]byte, error) {
 	fps := strings.Join(exp.PGPFingerprints, " ")
 	usePGP := exp.PGP && len(exp.PGPFingerprints) > 0
 	sigaudit := "sigaudit verify --release " + version + " " + artifact
-	cosign := fmt.Sprintf("cosign verify-blob --bundle %s.sigstore --certificate-identity %s --certificate-oidc-issuer %s %s", artifact, exp.Identity, exp.Issuer, artifact)
+	cosign := fmt.Sprintf("cosign verify-blob --new-bundle-format --bundle %s.sigstore --certificate-identity %s --certificate-oidc-issuer %s %s", artifact, exp.Identity, exp.Issuer, artifact)
 	var b strings.Builder
 	w := func(format string, args ...any) { fmt.Fprintf(&b, format+"\n", args...) }
 	header := func(c string) {
@@ -94,9 +94,9 @@ func Pin(version string, f Format, m Material) ([]byte, error) {
 			w("%s %s", c, note)
 		}
 		if usePGP {
-			w("%s PEP 761: %s signs it with PGP key %s (%s).", c, exp.PGPSigner, fps, exp.PGPReason)
+			w("%s PGP: %s signs it with key %s (%s).", c, exp.PGPSigner, fps, exp.PGPReason)
 		} else {
-			w("%s PEP 761: no PGP signature (%s); Sigstore identity %s, issuer %s.", c, exp.PGPReason, exp.Identity, exp.Issuer)
+			w("%s No PGP signature (%s); Sigstore identity %s, issuer %s.", c, exp.PGPReason, exp.Identity, exp.Issuer)
 		}
 	}
 	switch f {
@@ -119,7 +119,7 @@ func Pin(version string, f Format, m Material) ([]byte, error) {
 			w("\trm -rf \"$GNUPGHOME\" python.tar.xz.asc")
 		} else {
 			w("\twget -O python.tar.xz.sigstore %q; \\", url+".sigstore")
-			w("\tcosign verify-blob --bundle python.tar.xz.sigstore --certificate-identity %s --certificate-oidc-issuer %s python.tar.xz; \\", exp.Identity, exp.Issuer)
+			w("\tcosign verify-blob --new-bundle-format --bundle python.tar.xz.sigstore --certificate-identity %s --certificate-oidc-issuer %s python.tar.xz; \\", exp.Identity, exp.Issuer)
 			w("\trm python.tar.xz.sigstore")
 			w("# or: sigaudit verify --release %s python.tar.xz", version)
 		}
@@ -146,7 +146,7 @@ func Pin(version string, f Format, m Material) ([]byte, error) {
 			w("            'SKIP')")
 			w("makedepends+=(cosign)")
 			w("verify() {")
-			w("  cosign verify-blob --bundle \"Python-${pkgver}.tar.xz.sigstore\" --certificate-identity %s --certificate-oidc-issuer %s \"Python-${pkgver}.tar.xz\"", exp.Identity, exp.Issuer)
+			w("  cosign verify-blob --new-bundle-format --bundle \"Python-${pkgver}.tar.xz.sigstore\" --certificate-identity %s --certificate-oidc-issuer %s \"Python-${pkgver}.tar.xz\"", exp.Identity, exp.Issuer)
 			w("}")
 		}
 	case Brew:

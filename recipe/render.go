@@ -148,12 +148,20 @@ func writeTable(w io.Writer, rs []*Recipe) error {
 			if ver == "" {
 				ver = "(computed)"
 			}
-			sum := "no sha256"
-			if p.SHA256 != "" {
+			sum := "no checksum"
+			switch {
+			case p.SHA256 != "":
 				sum = "sha256 " + short(p.SHA256)
+			case len(p.Checksums) > 0 && p.Checksums[0].Ref != "":
+				sum = p.Checksums[0].Algorithm + " from " + report.OneLine(p.Checksums[0].Ref)
+			case len(p.Checksums) > 0:
+				sum = p.Checksums[0].Algorithm + " " + short(p.Checksums[0].Hex)
 			}
-			line := fmt.Sprintf("  %d: %s %s, %s", p.Line, ver, report.OneLine(p.Artifact), sum)
-			for _, l := range wrap(line, 80, "      ") {
+			line := fmt.Sprintf("%d: %s %s, %s", p.Line, ver, report.OneLine(p.Artifact), sum)
+			for k, l := range wrap(line, 80, "      ") {
+				if k == 0 {
+					l = "  " + strings.TrimLeft(l, " ")
+				}
 				b.WriteString(l + "\n")
 			}
 		}

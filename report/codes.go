@@ -28,6 +28,7 @@ const (
 	CodeSigstoreNotChecked  = "sigstore-not-checked"   // gap: a guaranteed bundle could not be checked at all
 	CodeSignedOutsideWindow = "signed-outside-window"  // mismatch: the bundle was signed outside the version's signing window
 	CodeReleaseIncomplete   = "release-incomplete"     // gap: a selected release is empty or has no source tarball
+	CodePGPRecordUnknown    = "pgp-record-unknown"     // note: no .asc, and python.org's record does not say whether one is published
 )
 
 var codeText = map[string]string{
@@ -56,6 +57,7 @@ var codeText = map[string]string{
 	CodeSigstoreNotChecked:  "A guaranteed Sigstore signature could not be checked (no digest known or named)",
 	CodeSignedOutsideWindow: "The Sigstore bundle was signed outside the time python.org signed this version",
 	CodeReleaseIncomplete:   "A selected release directory is empty or lacks a source tarball",
+	CodePGPRecordUnknown:    "No .asc is published, and python.org's record does not say whether this kind of artifact is PGP-signed",
 }
 
 // codeFix says what to do about each finding code: the "what to do" of
@@ -86,6 +88,7 @@ var codeFix = map[string]string{
 	CodeSigstoreNotChecked:  "Give an independent SHA-256 (--api, an SBOM, or the artifact) and fetch python.org's own bundle.",
 	CodeSignedOutsideWindow: "Fetch this release's own bundle from python.org: this one was signed for another release.",
 	CodeReleaseIncomplete:   "Check the selector and the mirror: the release directory lacks its files.",
+	CodePGPRecordUnknown:    "Nothing to fix in the mirror: rely on Sigstore for this file, or check python.org for an .asc and tell sigaudit's maintainers.",
 }
 
 // codeDescription is a one-line description of a finding code.

@@ -8,6 +8,9 @@ import (
 
 // PlanCommands are the verification commands for one line.
 type PlanCommands struct {
+	// Download fetches the artifact and its signatures from python.org
+	// (pre-releases live in the X.Y.Z directory).
+	Download string `json:"download,omitempty"`
 	Sigaudit string `json:"sigaudit"`
 	Cosign   string `json:"cosign,omitempty"` // only where Sigstore is guaranteed
 	GPG      string `json:"gpg,omitempty"`    // only while PGP lasts
@@ -37,6 +40,20 @@ type PlanRow struct {
 	SigstoreSince string `json:"sigstore_since,omitempty"`
 	// Planned lines have no stable release yet.
 	Planned bool `json:"planned,omitempty"`
+	// Kinds are the installers the packager ships besides the source
+	// tarball (plan --kind), each with its own signer.
+	Kinds []PlanKind `json:"kinds,omitempty"`
+}
+
+// PlanKind is what verifies one kind of artifact of a line.
+type PlanKind struct {
+	Kind            string       `json:"kind"`
+	Methods         string       `json:"methods"`
+	PGPSigner       string       `json:"pgp_signer,omitempty"`
+	PGPFingerprints []string     `json:"pgp_fingerprints"`
+	Identity        string       `json:"identity,omitempty"`
+	Issuer          string       `json:"issuer,omitempty"`
+	Commands        PlanCommands `json:"commands"`
 }
 
 // Plan is the output of `sigaudit plan`.
@@ -112,12 +129,22 @@ func (r PlanRow) release() string {
 
 func (r PlanRow) commands() []string {
 	var cmds []string
-	for _, c := range []string{r.Commands.Sigaudit, r.Commands.Cosign, r.Commands.GPG} {
-		if c != "" {
-			cmds = append(cmds, c)
+	for _, pc := range append([]PlanCommands{r.Commands}, kindCommands(r.Kinds)...) {
+		for _, c := range []string{pc.Download, pc.Sigaudit, pc.Cosign, pc.GPG} {
+			if c != "" {
+				cmds = append(cmds, c)
+			}
 		}
 	}
 	return cmds
+}
+
+func kindCommands(kinds []PlanKind) []PlanCommands {
+	var out []PlanCommands
+	for _, k := range kinds {
+		out = append(out, k.Commands)
+	}
+	return out
 }
 
 func planText(p *Plan, o Options) string {

@@ -2,9 +2,12 @@ package sigstore
 
 import (
 	"bytes"
+	"github.com/sigstore/sigstore-go/pkg/bundle"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+	"time"
 )
 
 // FuzzReadBundle loads arbitrary bytes as a bundle and, when they load,
@@ -27,6 +30,12 @@ func FuzzReadBundle(f *testing.F) {
 	v := NewVerifier(tr)
 	digest := bytes.Repeat([]byte{0xab}, 32)
 	f.Fuzz(func(t *testing.T, b []byte) {
+		// sigaudit's loader accepts exactly what sigstore-go's does.
+		_, ours := parseBundle(b)
+		theirs := new(bundle.Bundle).UnmarshalJSON(b)
+		if (ours == nil) != (theirs == nil) {
+			t.Fatalf("parseBundle: %v, bundle.UnmarshalJSON: %v", ours, theirs)
+		}
 		bb, _, err := ReadBundle(bytes.NewReader(b))
 		if err != nil {
 			return
@@ -47,5 +56,41 @@ func FuzzReadLegacy(f *testing.F) {
 			return
 		}
 		_ = l.Inspect()
+		// Whatever the pair, the signer check without an artifact never
+		// says verified.
+		if g := embeddedVerifier.VerifyLegacySigner(l, thomasID); g.Status == Verified {
+			t.Fatalf("legacy signer check verified: %+v", g)
+		}
+	})
+}
+
+var embeddedVerifier = func() *Verifier {
+	tr, err := EmbeddedTrustedRoot()
+	if err != nil {
+		panic(err)
+	}
+	return NewVerifier(tr)
+}()
+
+// FuzzDescribeRoot describes arbitrary bytes as a trusted root: no panic,
+// and a description only with at least one key, each with a start.
+func FuzzDescribeRoot(f *testing.F) {
+	f.Add(embeddedRoot)
+	f.Add([]byte(`{"tlogs":[{"baseUrl":"l","publicKey":{"validFor":{"start":"2021-01-01T00:00:00Z"}}}]}`))
+	f.Fuzz(func(t *testing.T, b []byte) {
+		info, err := DescribeRoot(b)
+		if err != nil {
+			return
+		}
+		if info.Keys == 0 || info.Keys != len(info.Windows) || len(info.SHA256) != 64 {
+			t.Fatalf("info %+v", info)
+		}
+		for _, w := range info.Windows {
+			if w.Start.IsZero() && !strings.Contains(string(b), "0001-01-01") {
+				t.Fatalf("window without start: %+v", w)
+			}
+		}
+		_ = info.SigningTimeWarning(info.NewestStart, time.Time{})
+		_, _ = tufRootVersion(b)
 	})
 }

@@ -1,6 +1,7 @@
 package sigstore
 
 import (
+	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -181,4 +182,37 @@ func BenchmarkVerifyBundleDigest(b *testing.B) {
 			b.Fatal(g.Reason)
 		}
 	}
+}
+
+// BenchmarkVerifyRealBundles loads and verifies every real python.org
+// bundle, as an audit does once per artifact.
+func BenchmarkVerifyRealBundles(b *testing.B) {
+	v := embedded(b)
+	type item struct {
+		raw []byte
+		d   []byte
+		exp Expect
+	}
+	var items []item
+	for _, m := range readManifest(b) {
+		raw, err := os.ReadFile(filepath.Join("../testdata/realdata/sigstore-bundles", filepath.Base(m.File)))
+		if err != nil {
+			b.Fatal(err)
+		}
+		items = append(items, item{raw, mustHex(b, m.SHA256), Expect{Identities: []Identity{{SAN: m.Identity, Issuer: m.Issuer}}}})
+	}
+	b.ReportAllocs()
+	b.ResetTimer()
+	for i := 0; i < b.N; i++ {
+		for _, it := range items {
+			bb, _, err := ReadBundle(bytes.NewReader(it.raw))
+			if err != nil {
+				b.Fatal(err)
+			}
+			if g := v.VerifyBundle(bb, Artifact{SHA256: it.d}, it.exp); g.Status != Verified {
+				b.Fatal(g.Reason)
+			}
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*len(items)), "ns/bundle")
 }

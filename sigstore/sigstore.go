@@ -7,24 +7,35 @@ package sigstore
 import (
 	"bytes"
 	"crypto"
+	"crypto/ecdsa"
+	"crypto/ed25519"
+	"crypto/rsa"
+	"math/big"
+
 	"crypto/sha256"
 	"crypto/x509"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"golang.org/x/crypto/cryptobyte"
+	cbasn1 "golang.org/x/crypto/cryptobyte/asn1"
 	"io"
 	"strings"
 	"time"
 
+	protobundle "github.com/sigstore/protobuf-specs/gen/pb-go/bundle/v1"
 	protocommon "github.com/sigstore/protobuf-specs/gen/pb-go/common/v1"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
 	"github.com/sigstore/sigstore-go/pkg/fulcio/certificate"
 	"github.com/sigstore/sigstore-go/pkg/root"
+	"github.com/sigstore/sigstore-go/pkg/tlog"
 	"github.com/sigstore/sigstore-go/pkg/verify"
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
 	sigsig "github.com/sigstore/sigstore/pkg/signature"
 	sigopts "github.com/sigstore/sigstore/pkg/signature/options"
+	"golang.org/x/mod/semver"
+	"google.golang.org/protobuf/encoding/protojson"
 )
 
 // Status is the outcome of a verification.
@@ -38,6 +49,11 @@ const (
 	Untrusted      Status = "untrusted"       // chain, log entry, SCT or timestamp not trusted by the trust root
 	Malformed      Status = "malformed"       // the bundle or pair cannot be read
 	Unsupported    Status = "unsupported"     // a format sigaudit does not handle
+	// SignerVerified is VerifySigner's and VerifyLegacySigner's success:
+	// the signer is genuine (chain, log, identity, and for bundles the
+	// signature over the digest the bundle names), but nothing bound the
+	// signature to the artifact. It is never "verified".
+	SignerVerified Status = "signer-verified"
 )
 
 // Time proofs.
@@ -74,6 +90,14 @@ type Verdict struct {
 // Bundle is a parsed, not yet verified, Sigstore bundle.
 type Bundle struct {
 	b *bundle.Bundle
+	// entries are the bundle's transparency log entries, parsed once.
+	// Parsing a Rekor v1 hashedrekord entry verifies its signature over
+	// its digest (rekor's entry validation), so sigstore-go's loader and
+	// each Verify parsing them again verifies the same signature twice
+	// more; see parseBundle.
+	entries        []*tlog.Entry
+	promise, proof bool
+	insp           Verdict
 }
 
 // ReadBundle reads a JSON bundle of at most MaxBundleSize bytes.
@@ -82,15 +106,16 @@ func ReadBundle(r io.Reader) (*Bundle, Verdict, error) {
 	if err != nil {
 		return nil, Verdict{Status: Malformed, Reason: err.Error()}, err
 	}
-	var head struct {
-		MediaType string `json:"mediaType"`
-	}
-	if err := json.Unmarshal(raw, &head); err != nil {
-		err = fmt.Errorf("bundle is not JSON: %v", err)
-		return nil, Verdict{Status: Malformed, Reason: err.Error()}, err
-	}
-	b := &bundle.Bundle{}
-	if err := b.UnmarshalJSON(raw); err != nil {
+	bb, err := parseBundle(raw)
+	if err != nil {
+		// Only now read the media type, for the message.
+		var head struct {
+			MediaType string `json:"mediaType"`
+		}
+		if jerr := json.Unmarshal(raw, &head); jerr != nil {
+			err = fmt.Errorf("bundle is not JSON: %v", jerr)
+			return nil, Verdict{Status: Malformed, Reason: err.Error()}, err
+		}
 		st := Malformed
 		if errors.Is(err, bundle.ErrUnsupportedMediaType) {
 			st = Unsupported
@@ -98,8 +123,85 @@ func ReadBundle(r io.Reader) (*Bundle, Verdict, error) {
 		err = fmt.Errorf("cannot load bundle (media type %q): %v", head.MediaType, err)
 		return nil, Verdict{Status: st, MediaType: head.MediaType, Reason: err.Error()}, err
 	}
-	bb := &Bundle{b: b}
-	return bb, bb.Inspect(), nil
+	bb.insp = bb.inspect()
+	return bb, bb.insp, nil
+}
+
+// parseBundle is bundle.Bundle.UnmarshalJSON with the transparency log
+// entries parsed once instead of once at load and again at every Verify:
+// sigstore-go's validation runs on a copy without the entries, then the
+// entries are parsed here exactly as bundle.(*Bundle).TlogEntries does
+// (same limit, same parser, same errors), and the checks its validation
+// makes on them (an inclusion promise for v0.1, an inclusion proof from
+// v0.2 on) are made here with the same words. Verify then gets the parsed
+// entries through entity. Nothing is skipped: the same checks run, once.
+func parseBundle(raw []byte) (*Bundle, error) {
+	pb := new(protobundle.Bundle)
+	if err := protojson.Unmarshal(raw, pb); err != nil {
+		return nil, err
+	}
+	shadow := &protobundle.Bundle{MediaType: pb.MediaType, Content: pb.Content}
+	if vm := pb.VerificationMaterial; vm != nil {
+		shadow.VerificationMaterial = &protobundle.VerificationMaterial{
+			Content:                   vm.Content,
+			TimestampVerificationData: vm.TimestampVerificationData,
+		}
+	}
+	if _, err := bundle.NewBundle(shadow); err != nil {
+		return nil, err
+	}
+	b := &bundle.Bundle{Bundle: pb}
+	out := &Bundle{b: b}
+	tles := pb.GetVerificationMaterial().GetTlogEntries()
+	if n := len(tles); n > maxTlogEntries {
+		return nil, bundle.ErrValidationError(fmt.Errorf("too many tlog entries: %d > %d", n, maxTlogEntries))
+	}
+	for _, tle := range tles {
+		e, err := tlog.ParseTransparencyLogEntry(tle)
+		if err != nil {
+			return nil, bundle.ErrValidationError(err)
+		}
+		out.promise = out.promise || e.HasInclusionPromise()
+		out.proof = out.proof || e.HasInclusionProof()
+		out.entries = append(out.entries, e)
+	}
+	version, err := b.Version()
+	if err != nil {
+		return nil, fmt.Errorf("error getting bundle version: %w", err)
+	}
+	if semver.Compare(version, "v0.1") == 0 {
+		if len(out.entries) > 0 && !out.promise {
+			return nil, errors.New("inclusion promises missing in bundle (required for bundle v0.1)")
+		}
+	} else if len(out.entries) > 0 && !out.proof {
+		return nil, errors.New("inclusion proof missing in bundle (required for bundle v0.2)")
+	}
+	return out, nil
+}
+
+// entity is what one verification sees: the bundle, its log entries as
+// parsed at load, and its verification content parsed once for this
+// verification (sigstore-go asks for it in several steps, and mutates the
+// leaf certificate it returns, so it is not shared across verifications).
+type entity struct {
+	*bundle.Bundle
+	bb *Bundle
+	vc verify.VerificationContent
+	ve error
+	vd bool
+}
+
+func (b *Bundle) entity() *entity { return &entity{Bundle: b.b, bb: b} }
+
+func (e *entity) TlogEntries() ([]*tlog.Entry, error) { return e.bb.entries, nil }
+func (e *entity) HasInclusionPromise() bool           { return e.bb.promise }
+func (e *entity) HasInclusionProof() bool             { return e.bb.proof }
+func (e *entity) VerificationContent() (verify.VerificationContent, error) {
+	if !e.vd {
+		e.vc, e.ve = e.Bundle.VerificationContent()
+		e.vd = true
+	}
+	return e.vc, e.ve
 }
 
 func readBounded(r io.Reader, what string) ([]byte, error) {
@@ -119,6 +221,13 @@ func readBounded(r io.Reader, what string) ([]byte, error) {
 // Inspect reads what the bundle claims without verifying anything: media
 // type, certificate identity, signed digest, log index.
 func (b *Bundle) Inspect() Verdict {
+	if b.insp.MediaType != "" {
+		return b.insp
+	}
+	return b.inspect()
+}
+
+func (b *Bundle) inspect() Verdict {
 	v := Verdict{MediaType: b.b.MediaType}
 	v.Version, _ = b.b.Version()
 	if vc, err := b.b.VerificationContent(); err == nil {
@@ -163,6 +272,12 @@ func hashName(a protocommon.HashAlgorithm) string {
 type Identity struct {
 	SAN    string
 	Issuer string
+	// SANRegexp and IssuerRegexp, when set, match instead of SAN and
+	// Issuer (cosign's --certificate-identity-regexp and
+	// --certificate-oidc-issuer-regexp); Go RE2 syntax, unanchored unless
+	// the expression anchors itself.
+	SANRegexp    string
+	IssuerRegexp string
 }
 
 // Expect says who must have signed: certificate identities (any one may
@@ -178,7 +293,14 @@ func (e Expect) String() string {
 	}
 	var parts []string
 	for _, id := range e.Identities {
-		parts = append(parts, id.SAN+" ("+id.Issuer+")")
+		san, iss := id.SAN, id.Issuer
+		if id.SANRegexp != "" {
+			san = "/" + id.SANRegexp + "/"
+		}
+		if id.IssuerRegexp != "" {
+			iss = "/" + id.IssuerRegexp + "/"
+		}
+		parts = append(parts, san+" ("+iss+")")
 	}
 	return strings.Join(parts, " or ")
 }
@@ -214,7 +336,67 @@ func (v *Verifier) VerifyBundle(b *Bundle, art Artifact, exp Expect) Verdict {
 		out.Reason = fmt.Sprintf("bundle signs sha256:%s, artifact is sha256:%s", out.Digest, hex.EncodeToString(art.SHA256))
 		return out
 	}
+	var ap verify.ArtifactPolicyOption
+	switch {
+	case art.Reader != nil:
+		ap = verify.WithArtifact(art.Reader)
+	case art.SHA256 != nil:
+		ap = verify.WithArtifactDigest("sha256", art.SHA256)
+	default:
+		out.Status, out.Reason = Invalid, "no artifact or digest to verify against"
+		return out
+	}
+	return v.verify(b, out, ap, exp)
+}
 
+// VerifySigner checks everything in b except that it signs a given
+// artifact, for when neither the artifact nor an independent digest of it
+// is at hand: the certificate chains to the trust root at a time the
+// transparency log (or a timestamp) proves, the log entry and SCT verify,
+// the certificate names an expected identity, and the signature verifies
+// over the digest the bundle itself names. On success the status is
+// SignerVerified, never Verified: nothing binds that digest to the
+// artifact. A DSSE envelope is Unsupported even when genuine (python.org
+// signs message digests; an envelope's subject cannot be bound here).
+func (v *Verifier) VerifySigner(b *Bundle, exp Expect) Verdict {
+	out := b.Inspect()
+	if len(exp.Identities) == 0 && exp.PublicKey == nil {
+		out.Status, out.Reason = WrongIdentity, "no expected identity: refusing to accept any signer"
+		return out
+	}
+	var ap verify.ArtifactPolicyOption
+	dsse := b.b.GetDsseEnvelope() != nil
+	switch {
+	case dsse:
+		ap = verify.WithoutArtifactUnsafe()
+	case out.Digest != "":
+		d, err := hex.DecodeString(out.Digest)
+		if err != nil {
+			out.Status, out.Reason = Malformed, "bundle digest is not hex"
+			return out
+		}
+		ap = verify.WithArtifactDigest(out.DigestAlgorithm, d)
+	default:
+		out.Status, out.Reason = Malformed, "the message signature names no digest"
+		return out
+	}
+	out = v.verify(b, out, ap, exp)
+	if out.Status != Verified {
+		return out
+	}
+	if dsse {
+		out.Status = Unsupported
+		out.Reason = "a DSSE envelope, not the message signature python.org publishes: without the artifact nothing binds its subject to this artifact"
+		return out
+	}
+	out.Status = SignerVerified
+	out.Reason = fmt.Sprintf("certificate chain, transparency log entry, identity and signature over the digest the bundle names (%s:%s) verify; the artifact was not bound to that digest (no artifact or independent digest)", out.DigestAlgorithm, out.Digest)
+	return out
+}
+
+// verify runs sigstore-go's verification of b with the artifact policy
+// ap, for exp, and fills out.
+func (v *Verifier) verify(b *Bundle, out Verdict, ap verify.ArtifactPolicyOption, exp Expect) Verdict {
 	tm := v.tm
 	var policy []verify.PolicyOption
 	var opts []verify.VerifierOption
@@ -232,7 +414,7 @@ func (v *Verifier) VerifyBundle(b *Bundle, art Artifact, exp Expect) Verdict {
 	} else {
 		opts = append(opts, verify.WithSignedCertificateTimestamps(1))
 		for _, id := range exp.Identities {
-			ci, err := verify.NewShortCertificateIdentity(id.Issuer, "", id.SAN, "")
+			ci, err := verify.NewShortCertificateIdentity(id.Issuer, id.IssuerRegexp, id.SAN, id.SANRegexp)
 			if err != nil {
 				out.Status, out.Reason = WrongIdentity, "bad expected identity: "+err.Error()
 				return out
@@ -240,23 +422,14 @@ func (v *Verifier) VerifyBundle(b *Bundle, art Artifact, exp Expect) Verdict {
 			policy = append(policy, verify.WithCertificateIdentity(ci))
 		}
 	}
-	opts = append(opts, timeOptions(b.b, tm)...)
+	ent := b.entity()
+	opts = append(opts, timeOptions(ent, tm)...)
 	sev, err := verify.NewVerifier(tm, opts...)
 	if err != nil {
 		out.Status, out.Reason = Untrusted, "cannot set up verification: "+err.Error()
 		return out
 	}
-	var ap verify.ArtifactPolicyOption
-	switch {
-	case art.Reader != nil:
-		ap = verify.WithArtifact(art.Reader)
-	case art.SHA256 != nil:
-		ap = verify.WithArtifactDigest("sha256", art.SHA256)
-	default:
-		out.Status, out.Reason = Invalid, "no artifact or digest to verify against"
-		return out
-	}
-	res, err := sev.Verify(b.b, verify.NewPolicy(ap, policy...))
+	res, err := sev.Verify(ent, verify.NewPolicy(ap, policy...))
 	if err != nil {
 		out.Status, out.Reason = classify(err), err.Error()
 		if out.Status == WrongIdentity {
@@ -277,7 +450,7 @@ func (v *Verifier) VerifyBundle(b *Bundle, art Artifact, exp Expect) Verdict {
 // sigstore-go's own conformance client does: a transparency log entry when
 // the root has logs, its integrated time when the entry carries a promise,
 // RFC 3161 timestamps when both the bundle and root have them.
-func timeOptions(b *bundle.Bundle, tm root.TrustedMaterial) []verify.VerifierOption {
+func timeOptions(b verify.SignedEntity, tm root.TrustedMaterial) []verify.VerifierOption {
 	var opts []verify.VerifierOption
 	if ts, err := b.Timestamps(); err == nil && len(ts) > 0 && len(tm.TimestampingAuthorities()) > 0 {
 		opts = append(opts, verify.WithSignedTimestamps(1))
@@ -310,37 +483,90 @@ func signingTime(ts []verify.TimestampVerificationResult) (time.Time, string) {
 	return t, proof
 }
 
-// classify maps sigstore-go's error chain (mostly untyped strings) to a
-// status by the verification step that failed.
-func classify(err error) Status {
-	var noID *verify.ErrNoMatchingCertificateIdentity
-	if errors.As(err, &noID) {
-		return WrongIdentity
+// --- legacy .crt + .sig ---
+
+// legacySigner checks what can be checked of a pair without the artifact:
+// the certificate chains to a Fulcio CA of the trust root (at a time
+// inside its validity) and names an expected identity.
+func (v *Verifier) legacySigner(l *Legacy, exp Expect) (Verdict, bool) {
+	out := l.Inspect()
+	if len(exp.Identities) == 0 {
+		out.Status, out.Reason = WrongIdentity, "no expected identity: refusing to accept any signer"
+		return out, false
 	}
-	msg := err.Error()
-	switch {
-	case strings.HasPrefix(msg, "failed to verify certificate identity"):
-		return WrongIdentity
-	case strings.Contains(msg, "artifact does not match digest"),
-		strings.Contains(msg, "does not match artifact"),
-		strings.Contains(msg, "provided artifact digests do not match"),
-		strings.Contains(msg, "no matching artifact hash"),
-		strings.Contains(msg, "artifact digest"):
-		return DigestMismatch
-	case strings.HasPrefix(msg, "failed to verify log inclusion"),
-		strings.HasPrefix(msg, "failed to verify timestamps"),
-		strings.HasPrefix(msg, "failed to verify leaf certificate"),
-		strings.HasPrefix(msg, "failed to verify signed certificate timestamp"),
-		strings.Contains(msg, "public key validity window"):
-		return Untrusted
-	case strings.HasPrefix(msg, "failed to verify signature"),
-		strings.HasPrefix(msg, "failed to get signature verifier"):
-		return Invalid
+	at := l.cert.NotBefore.Add(time.Second)
+	if _, err := verify.VerifyLeafCertificate(at, l.cert, v.tm); err != nil {
+		out.Status, out.Reason = Untrusted, "certificate does not chain to a Fulcio CA of the trust root: "+err.Error()
+		return out, false
 	}
-	return Invalid
+	sum, err := certificate.SummarizeCertificate(l.cert)
+	if err != nil {
+		out.Status, out.Reason = Malformed, "cannot read certificate extensions: "+err.Error()
+		return out, false
+	}
+	for _, id := range exp.Identities {
+		ci, err := verify.NewShortCertificateIdentity(id.Issuer, id.IssuerRegexp, id.SAN, id.SANRegexp)
+		if err == nil && ci.Verify(sum) == nil {
+			return out, true
+		}
+	}
+	out.Status = WrongIdentity
+	out.Reason = fmt.Sprintf("certificate is for %s (%s), the timeline expects %s", out.Identity, out.Issuer, exp)
+	return out, false
 }
 
-// --- legacy .crt + .sig ---
+// VerifyLegacySigner is VerifySigner for a .crt + .sig pair: the
+// certificate chains to Fulcio and names an expected identity, and the
+// signature is a well-formed signature for the certificate's key (it
+// cannot be checked without the artifact's digest). Success is
+// SignerVerified with TimeProof "none".
+func (v *Verifier) VerifyLegacySigner(l *Legacy, exp Expect) Verdict {
+	out, ok := v.legacySigner(l, exp)
+	if !ok {
+		return out
+	}
+	if err := wellFormedSignature(l.cert.PublicKey, l.sig); err != nil {
+		out.Status, out.Reason = Invalid, "the .sig is not a signature by the certificate's key: "+err.Error()
+		return out
+	}
+	out.Status = SignerVerified
+	out.Reason = "certificate chains to Fulcio and names the expected identity; the signature could not be checked without the artifact's digest, and nothing proves when it was signed"
+	return out
+}
+
+// wellFormedSignature checks the shape of sig for key: an ASN.1 ECDSA
+// signature with 0 < r, s < N, a 64-byte Ed25519 signature, or an RSA
+// signature of the modulus size.
+func wellFormedSignature(key crypto.PublicKey, sig []byte) error {
+	switch k := key.(type) {
+	case *ecdsa.PublicKey:
+		r, s := new(big.Int), new(big.Int)
+		in := cryptobyte.String(sig)
+		var inner cryptobyte.String
+		if !in.ReadASN1(&inner, cbasn1.SEQUENCE) || !in.Empty() ||
+			!inner.ReadASN1Integer(r) || !inner.ReadASN1Integer(s) || !inner.Empty() {
+			return fmt.Errorf("not an ASN.1 ECDSA signature (%d bytes)", len(sig))
+		}
+		n := k.Curve.Params().N
+		for _, v := range []*big.Int{r, s} {
+			if v.Sign() <= 0 || v.Cmp(n) >= 0 {
+				return errors.New("ECDSA signature value out of range")
+			}
+		}
+		return nil
+	case ed25519.PublicKey:
+		if len(sig) != ed25519.SignatureSize {
+			return fmt.Errorf("an Ed25519 signature is %d bytes, not %d", ed25519.SignatureSize, len(sig))
+		}
+		return nil
+	case *rsa.PublicKey:
+		if len(sig) != k.Size() {
+			return fmt.Errorf("an RSA signature for this key is %d bytes, not %d", k.Size(), len(sig))
+		}
+		return nil
+	}
+	return fmt.Errorf("unsupported certificate key %T", key)
+}
 
 // Legacy is a certificate + signature pair, as python.org published before
 // bundles.
@@ -400,31 +626,8 @@ func (l *Legacy) Inspect() Verdict {
 // signing time), names an expected identity, and its key signs the digest.
 // A verified pair always reports TimeProof "none".
 func (v *Verifier) VerifyLegacy(l *Legacy, art Artifact, exp Expect) Verdict {
-	out := l.Inspect()
-	if len(exp.Identities) == 0 {
-		out.Status, out.Reason = WrongIdentity, "no expected identity: refusing to accept any signer"
-		return out
-	}
-	at := l.cert.NotBefore.Add(time.Second)
-	if _, err := verify.VerifyLeafCertificate(at, l.cert, v.tm); err != nil {
-		out.Status, out.Reason = Untrusted, "certificate does not chain to a Fulcio CA of the trust root: "+err.Error()
-		return out
-	}
-	sum, err := certificate.SummarizeCertificate(l.cert)
-	if err != nil {
-		out.Status, out.Reason = Malformed, "cannot read certificate extensions: "+err.Error()
-		return out
-	}
-	matched := false
-	for _, id := range exp.Identities {
-		ci, err := verify.NewShortCertificateIdentity(id.Issuer, "", id.SAN, "")
-		if err == nil && ci.Verify(sum) == nil {
-			matched = true
-		}
-	}
-	if !matched {
-		out.Status = WrongIdentity
-		out.Reason = fmt.Sprintf("certificate is for %s (%s), the timeline expects %s", out.Identity, out.Issuer, exp)
+	out, ok := v.legacySigner(l, exp)
+	if !ok {
 		return out
 	}
 	var digest []byte
@@ -438,6 +641,9 @@ func (v *Verifier) VerifyLegacy(l *Legacy, art Artifact, exp Expect) Verdict {
 			return out
 		}
 		digest = h.Sum(nil)
+	default:
+		out.Status, out.Reason = Invalid, "no artifact or digest to verify against"
+		return out
 	}
 	sv, err := sigsig.LoadVerifier(l.cert.PublicKey, crypto.SHA256)
 	if err != nil {
@@ -452,3 +658,6 @@ func (v *Verifier) VerifyLegacy(l *Legacy, art Artifact, exp Expect) Verdict {
 	out.Reason = "certificate and signature valid; no transparency log entry proves when it was signed"
 	return out
 }
+
+// maxTlogEntries is sigstore-go v1.3.0's internal/limits.MaxAllowedTlogEntries.
+const maxTlogEntries = 32

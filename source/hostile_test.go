@@ -214,6 +214,23 @@ func TestCancelRemovesPartial(t *testing.T) {
 	if f := cacheFiles(t, cache); len(f) != 0 {
 		t.Errorf("partial file left after Close: %v", f)
 	}
+
+	// DropPartials removes them synchronously (a process about to exit).
+	rc, err = h.Open(context.Background(), "3.13.5", "Python-3.13.5.tar.xz")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if _, err := io.ReadFull(rc, buf); err != nil {
+		t.Fatal(err)
+	}
+	if f := cacheFiles(t, cache); len(f) != 1 {
+		t.Fatalf("cache during the download: %v", f)
+	}
+	h.DropPartials()
+	if f := cacheFiles(t, cache); len(f) != 0 {
+		t.Errorf("partial file left after DropPartials: %v", f)
+	}
 }
 
 func TestAPIStallTimesOut(t *testing.T) {
@@ -575,4 +592,38 @@ func TestSlowReaderIsNotIdle(t *testing.T) {
 	if total != 3000 {
 		t.Errorf("read %d bytes", total)
 	}
+}
+
+// An error page whose body stalls does not hold the request up.
+func TestStalledErrorBody(t *testing.T) {
+	srv := newCounting(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		w.WriteHeader(http.StatusNotFound)
+		w.Write([]byte("x"))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	h := newHTTP(t, srv.URL+"/")
+	h.IdleTimeout = time.Minute
+	within(t, 5*time.Second, "stalled 404 body", func() {
+		if _, err := ReadSmall(context.Background(), h, "v", "f", 10); !errors.Is(err, ErrNotFound) {
+			t.Errorf("stalled 404: %v", err)
+		}
+	})
+	// Closing a stalled body unread does not wait for the idle timeout.
+	srv2 := newCounting(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Length", "100000")
+		w.Write([]byte("x"))
+		w.(http.Flusher).Flush()
+		<-r.Context().Done()
+	}))
+	h2 := newHTTP(t, srv2.URL+"/")
+	h2.IdleTimeout = time.Minute
+	within(t, 5*time.Second, "close of a stalled body", func() {
+		rc, err := h2.Open(context.Background(), "v", "f")
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc.Close()
+	})
 }

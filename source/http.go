@@ -34,6 +34,7 @@ const (
 	// drainLimit is how much of an unread body Close reads so that the
 	// connection can be reused; a longer rest closes the connection.
 	drainLimit = 256 << 10
+	drainTime  = 500 * time.Millisecond
 )
 
 // HTTP is a mirror of python.org/ftp/python/ over HTTP(S).
@@ -62,6 +63,40 @@ type HTTP struct {
 	NoListing bool
 
 	cacheUsed atomic.Int64
+	partialMu sync.Mutex
+	partials  map[*cacheWriter]bool // downloads being cached
+}
+
+// DropPartials removes, at once, the temp file of every download still
+// being written to Cache (the same happens when its context is canceled,
+// in a goroutine of its own): call it before exiting on a signal, so that
+// no partial file outlives the process even if it exits before those
+// goroutines run. Those downloads go on uncached.
+func (h *HTTP) DropPartials() {
+	h.partialMu.Lock()
+	ws := make([]*cacheWriter, 0, len(h.partials))
+	for c := range h.partials {
+		ws = append(ws, c)
+	}
+	h.partialMu.Unlock()
+	for _, c := range ws {
+		c.mu.Lock()
+		c.abandon()
+		c.mu.Unlock()
+	}
+}
+
+func (h *HTTP) track(c *cacheWriter, on bool) {
+	h.partialMu.Lock()
+	defer h.partialMu.Unlock()
+	if h.partials == nil {
+		h.partials = map[*cacheWriter]bool{}
+	}
+	if on {
+		h.partials[c] = true
+	} else {
+		delete(h.partials, c)
+	}
 }
 
 // NewHTTP makes a source for base (which must be an http or https URL).
@@ -145,10 +180,13 @@ type StatusError struct {
 
 func (e *StatusError) Error() string { return fmt.Sprintf("GET %s: HTTP %d", e.URL, e.Code) }
 
-// drainClose reads what is left of a body, up to drainLimit, and closes
-// it, so that the connection goes back to the pool.
-func drainClose(rc io.ReadCloser) error {
+// drainClose reads what is left of a body, up to drainLimit and for at
+// most drainTime (then cancel cuts it), and closes it, so that the
+// connection goes back to the pool.
+func drainClose(rc io.ReadCloser, cancel context.CancelFunc) error {
+	t := time.AfterFunc(drainTime, cancel)
 	io.CopyN(io.Discard, rc, drainLimit)
+	t.Stop()
 	return rc.Close()
 }
 
@@ -181,12 +219,12 @@ func (h *HTTP) getClient(ctx context.Context, client *http.Client, u *url.URL) (
 			return nil, err
 		}
 		if resp.StatusCode == http.StatusNotFound || resp.StatusCode == http.StatusGone {
-			drainClose(resp.Body)
+			drainClose(resp.Body, cancel)
 			cancel()
 			return nil, backoff.Permanent(fmt.Errorf("%s: %w", u.Redacted(), ErrNotFound))
 		}
 		if resp.StatusCode < 200 || resp.StatusCode > 299 {
-			drainClose(resp.Body)
+			drainClose(resp.Body, cancel)
 			cancel()
 			err := &StatusError{URL: u.Redacted(), Code: resp.StatusCode}
 			if resp.StatusCode >= 500 || resp.StatusCode == http.StatusTooManyRequests {
@@ -256,8 +294,11 @@ func (b *idleBody) arm() {
 
 func (b *idleBody) Close() error {
 	if !b.eof && b.parent.Err() == nil && !b.fired.Load() {
-		b.arm()
+		// Drain what comes quickly; a server that stalls loses the
+		// connection instead of holding Close up.
+		t := time.AfterFunc(min(b.idle, drainTime), b.cancel)
 		io.CopyN(io.Discard, b.rc, drainLimit)
+		t.Stop()
 	}
 	if b.timer != nil {
 		b.timer.Stop()
@@ -495,6 +536,7 @@ func (h *HTTP) newCacheWriter(ctx context.Context, rc io.ReadCloser, final strin
 		return c
 	}
 	c.tmp = tmp
+	h.track(c, true)
 	c.stop = context.AfterFunc(ctx, func() {
 		c.mu.Lock()
 		c.abandon()
@@ -535,6 +577,7 @@ func (c *cacheWriter) Read(p []byte) (int, error) {
 func (c *cacheWriter) Close() error {
 	if c.stop != nil {
 		c.stop()
+		c.h.track(c, false)
 	}
 	c.mu.Lock()
 	if c.tmp != nil {

@@ -231,7 +231,7 @@ func (e *ValidationError) Error() string {
 const maxDataSize = 1 << 20
 
 // Kinds of artifact the rules know about.
-var knownKinds = map[string]bool{"source": true, "windows": true, "macos": true, "android": true, "docs": true}
+var knownKinds = map[string]bool{"source": true, "windows": true, "macos": true, "android": true, "docs": true, "sbom": true}
 
 var fingerprintRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^[0-9A-F]{40}$`) })
 

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"testing"
 
 	"github.com/sigaudit/sigaudit/record"
@@ -267,5 +268,70 @@ func TestExpectFile(t *testing.T) {
 	e, _ = tl.Expect(v, "source", timeline.Options{})
 	if !bytes.Contains([]byte(e.SigstoreReason), []byte("2023-04-05")) {
 		t.Errorf("3.10.1 reason %q", e.SigstoreReason)
+	}
+}
+
+// TestPolicyKindsAndLapses: a policy file replaces a kind's PGP rule and
+// adds a lapse.
+func TestPolicyKindsAndLapses(t *testing.T) {
+	pol := `artifact_kinds: [{kind: windows-manifest, of: windows, match: '^windows-.*[.]json$', pgp: signed, signer: installer}]
+lapses: [{dir: 3.13.5, name: python-3.13.5-arm64.exe, method: sigstore, evidence: "a test"}]
+`
+	tl, err := timeline.Default().WithPolicy(bytes.NewReader([]byte(pol)), "p.yaml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	v, _ := timeline.ParseVersion("3.13.6")
+	e, _ := tl.ExpectFile(v, "windows", "windows-3.13.6.json", timeline.Options{})
+	if !e.PGP || e.PGPUnknown || e.PGPSigner != "Steve Dower" {
+		t.Errorf("replaced manifest rule: %+v", e)
+	}
+	v, _ = timeline.ParseVersion("3.13.5")
+	if e, _ := tl.ExpectFile(v, "windows", "python-3.13.5-arm64.exe", timeline.Options{}); e.Lapse == nil || len(tl.Lapses()) != 2 {
+		t.Errorf("added lapse: %+v", e)
+	}
+	// The embedded timeline is untouched.
+	e, _ = timeline.Default().ExpectFile(v, "windows", "python-3.13.5-arm64.exe", timeline.Options{})
+	if e.Lapse != nil || len(timeline.Default().Lapses()) != 1 {
+		t.Error("policy leaked into the embedded timeline")
+	}
+	for _, bad := range []string{
+		`artifact_kinds: [{kind: x, pgp: signed, signer: manager}]`,
+		`artifact_kinds: [{kind: x, of: windows, match: '(', pgp: unknown}]`,
+		`artifact_kinds: [{kind: source, pgp: maybe}]`,
+		`artifact_kinds: [{kind: source, pgp: unknown, signer: manager}]`,
+		`lapses: [{dir: 3.13.5, name: a/b, method: sigstore, evidence: x}]`,
+		`lapses: [{dir: 3.13.5, name: a, method: gpg, evidence: x}]`,
+		`extras: [{version: 3.13, method: sigstore, evidence: x}]`,
+	} {
+		if _, err := timeline.Default().WithPolicy(bytes.NewReader([]byte(bad)), "bad.yaml"); err == nil {
+			t.Errorf("accepted %s", bad)
+		}
+	}
+}
+
+func TestSBOMKind(t *testing.T) {
+	v, _ := timeline.ParseVersion("3.13.5")
+	e, err := timeline.Default().ExpectFile(v, "sbom", "Python-3.13.5.tgz.spdx.json", timeline.Options{})
+	if err != nil || e.PGP || e.PGPUnknown || e.Sigstore || !strings.Contains(e.PGPReason, "no PGP signatures for sbom") {
+		t.Errorf("sbom: %+v %v", e, err)
+	}
+}
+
+// TestDefaultIsShared: Default is parsed once, so what a caller gets from
+// it must be a copy.
+func TestDefaultIsShared(t *testing.T) {
+	l, _ := timeline.Default().Line("3.12")
+	l.SigstoreFrom["source"] = "3.12.0a1"
+	l.Installers["windows"] = timeline.Installer{PGP: "ned"}
+	m, _ := timeline.Default().Manager("steve")
+	m.PGP[0] = "0000000000000000000000000000000000000000"
+	v, _ := timeline.ParseVersion("3.12.0a1")
+	e, _ := timeline.Default().Expect(v, "windows", timeline.Options{})
+	if e.Sigstore || e.PGPSigner != "Steve Dower" || e.PGPFingerprints[0] != "7ED10B6531D7C8E1BC296021FC624643487034E5" {
+		t.Errorf("a caller's edit changed the default timeline: %+v", e)
+	}
+	if e, _ := timeline.Default().Expect(v, "source", timeline.Options{}); e.Sigstore || e.SigstoreFrom != "3.12.0a7" {
+		t.Errorf("a caller's edit changed the default timeline: %+v", e)
 	}
 }

@@ -15,6 +15,7 @@ import (
 	"sort"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/santhosh-tekuri/jsonschema/v6"
 
@@ -25,11 +26,15 @@ import (
 
 const realData = "../../testdata/realdata"
 
-// run calls Main and returns its exit code, stdout and stderr.
+// testNow is the clock of run: reports made by tests carry a fixed time.
+func testNow() time.Time { return time.Date(2026, 11, 22, 12, 0, 0, 0, time.UTC) }
+
+// run runs sigaudit with a fixed clock and returns its exit code, stdout
+// and stderr.
 func run(t *testing.T, args ...string) (int, string, string) {
 	t.Helper()
 	var out, errb bytes.Buffer
-	code := Main(context.Background(), args, &out, &errb)
+	code := Run(context.Background(), Env{Args: args, Stdout: &out, Stderr: &errb, Now: testNow})
 	return code, out.String(), errb.String()
 }
 

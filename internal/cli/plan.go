@@ -1,6 +1,9 @@
 package cli
 
 import (
+	"slices"
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/sigaudit/sigaudit/audit"
@@ -13,13 +16,17 @@ read from --from: docker-library/python's versions.json, a JSON array, or a
 plain list): per line, the methods PEP 761 guarantees, the last date PGP
 can be relied on (end of life, or "never"), the Sigstore identity and issuer
 to pin, the PGP fingerprint while it lasts, whether the line is past end of
-life on --at (default today), and the commands that verify a release:
-sigaudit, and the cosign and gpg equivalents.`
+life on --at (default today), and the commands that download and verify a
+release: curl from python.org (pre-releases are in the X.Y.Z directory),
+sigaudit, cosign where Sigstore is guaranteed, and gpg in a throwaway
+GNUPGHOME while PGP lasts. --kind adds the installers a packager ships
+(Windows, macOS), whose PGP signer is not the release manager.`
 
 func newPlanCmd(e *env) *cobra.Command {
 	var tf timelineFlags
 	var format, at, from string
 	var wide bool
+	var kinds []string
 	cmd := &cobra.Command{
 		Use:     "plan [flags] [VERSION|LINE ...]",
 		Short:   "the PEP 761 migration plan for the lines a packager ships",
@@ -52,7 +59,12 @@ func newPlanCmd(e *env) *cobra.Command {
 			if err != nil {
 				return err
 			}
-			p, err := audit.BuildPlan(tl, pos, tf.options(), when)
+			for _, k := range kinds {
+				if !slices.Contains(audit.PlanKinds, k) {
+					return usageErr("use --kind "+strings.Join(audit.PlanKinds, "|"), "unknown --kind %q", k)
+				}
+			}
+			p, err := audit.BuildPlan(tl, pos, tf.options(), when, kinds...)
 			if err != nil {
 				return versionErr(err)
 			}
@@ -62,7 +74,8 @@ func newPlanCmd(e *env) *cobra.Command {
 	}
 	fs := cmd.Flags()
 	tf.register(fs)
-	fs.StringVar(&format, "format", "table", "output `FORMAT`: table, json or markdown")
+	fs.StringVar(&format, "format", "table", "output `FORMAT`: "+strings.Join(report.PlanFormats, ", "))
+	fs.StringArrayVar(&kinds, "kind", nil, "also plan for installers of this `KIND` the packager ships, with their own signers: windows, macos, android, docs (repeatable)")
 	fs.BoolVar(&wide, "wide", false, "print full values (fingerprints, identities, commands) instead of fitting the terminal")
 	fs.StringVar(&at, "at", "", "answer for this `DATE` (YYYY-MM-DD; default today, UTC)")
 	fs.StringVar(&from, "from", "", "read lines or versions from `FILE` (versions.json shape, JSON array, or plain list)")

@@ -1,6 +1,8 @@
 package cli
 
 import (
+	"strings"
+
 	"github.com/spf13/cobra"
 
 	"github.com/sigaudit/sigaudit/audit"
@@ -38,7 +40,7 @@ func newPolicyCmd(e *env) *cobra.Command {
 		},
 	}
 	fs := cmd.Flags()
-	fs.StringVar(&format, "format", "table", "output `FORMAT`: table, json or markdown")
+	fs.StringVar(&format, "format", "table", "output `FORMAT`: "+strings.Join(report.PolicyFormats, ", "))
 	fs.BoolVar(&wide, "wide", false, "print full values (fingerprints, identities, issuers) instead of fitting the terminal")
 	tf.register(fs)
 	return cmd

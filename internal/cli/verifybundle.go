@@ -4,13 +4,16 @@ import (
 	"bytes"
 	"encoding/hex"
 	"errors"
+	"fmt"
 	"io"
-	"os"
 	"path/filepath"
+	"regexp"
+	"strings"
 	"time"
 
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
 	"github.com/spf13/cobra"
+	"github.com/spf13/pflag"
 
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/sigstore"
@@ -27,10 +30,47 @@ type verifyBundleFlags struct {
 	trust      trustFlags
 	rf         reportFlags
 	bundlePath string
-	identity   string
-	issuer     string
 	keyPath    string
 	sha        string
+	// Each value under every spelling it is accepted as: sigaudit's,
+	// cosign's (--certificate-identity...) and sigstore-python's
+	// (--cert-identity, --cert-oidc-issuer).
+	identity, issuer             spellings
+	identityRegexp, issuerRegexp spellings
+}
+
+// spellings is one flag value accepted under several names.
+type spellings struct {
+	names  []string
+	values []string
+}
+
+func (s *spellings) register(fs *pflag.FlagSet, usage string, names ...string) {
+	s.names = names
+	s.values = make([]string, len(names))
+	for i, n := range names {
+		u := usage
+		if i > 0 {
+			u = "same as --" + names[0]
+		}
+		fs.StringVar(&s.values[i], n, "", u)
+	}
+}
+
+// value is the one value given, or a usage error when two spellings
+// disagree.
+func (s *spellings) value() (string, error) {
+	v, from := "", ""
+	for i, x := range s.values {
+		if x == "" {
+			continue
+		}
+		if v != "" && x != v {
+			return "", usageErr("give it once", "--%s %q and --%s %q disagree", from, v, s.names[i], x)
+		}
+		v, from = x, s.names[i]
+	}
+	return v, nil
 }
 
 func newVerifyBundleCmd(e *env) *cobra.Command {
@@ -49,8 +89,14 @@ func newVerifyBundleCmd(e *env) *cobra.Command {
 	f.trust.register(fs)
 	f.rf.register(fs)
 	fs.StringVar(&f.bundlePath, "bundle", "", "Sigstore bundle `FILE` (required)")
-	fs.StringVar(&f.identity, "identity", "", "expected certificate `SAN`: an email or URI")
-	fs.StringVar(&f.issuer, "issuer", "", "expected OIDC issuer `URL`")
+	// The report's --format (default: one OK line).
+	fs.Lookup("format").DefValue = ""
+	f.rf.format = ""
+	fs.Lookup("format").Usage = "print a report in `FORMAT` (" + strings.Join(report.Formats, ", ") + ") instead of one OK line"
+	f.identity.register(fs, "expected certificate `SAN`: an email or URI", "identity", "certificate-identity", "cert-identity")
+	f.issuer.register(fs, "expected OIDC issuer `URL`", "issuer", "certificate-oidc-issuer", "cert-oidc-issuer")
+	f.identityRegexp.register(fs, "expected certificate SAN as a Go `REGEXP` (instead of --identity)", "identity-regexp", "certificate-identity-regexp")
+	f.issuerRegexp.register(fs, "expected OIDC issuer as a Go `REGEXP` (instead of --issuer)", "issuer-regexp", "certificate-oidc-issuer-regexp")
 	fs.StringVar(&f.keyPath, "key", "", "PEM public key `FILE` for key-signed bundles (instead of --identity/--issuer)")
 	fs.StringVar(&f.sha, "sha256", "", "verify against this SHA-256 `HEX` instead of an artifact file")
 	return cmd
@@ -60,17 +106,42 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	if f.bundlePath == "" {
 		return usageErr("pass --bundle FILE", "no bundle given")
 	}
-	if (f.keyPath == "") == (f.identity == "" && f.issuer == "") {
+	var id sigstore.Identity
+	for _, p := range []struct {
+		s   *spellings
+		dst *string
+	}{{&f.identity, &id.SAN}, {&f.issuer, &id.Issuer}, {&f.identityRegexp, &id.SANRegexp}, {&f.issuerRegexp, &id.IssuerRegexp}} {
+		v, err := p.s.value()
+		if err != nil {
+			return err
+		}
+		*p.dst = v
+	}
+	hasSAN, hasIssuer := id.SAN != "" || id.SANRegexp != "", id.Issuer != "" || id.IssuerRegexp != ""
+	if id.SAN != "" && id.SANRegexp != "" {
+		return usageErr("drop one of them", "--identity and --identity-regexp cannot be combined")
+	}
+	if id.Issuer != "" && id.IssuerRegexp != "" {
+		return usageErr("drop one of them", "--issuer and --issuer-regexp cannot be combined")
+	}
+	for _, re := range []string{id.SANRegexp, id.IssuerRegexp} {
+		if _, err := regexp.Compile(re); err != nil {
+			return usageErr("use Go regular expression syntax", "bad regexp %q: %v", re, err)
+		}
+	}
+	if (f.keyPath == "") == (!hasSAN && !hasIssuer) {
 		return usageErr("pass either --identity SAN --issuer URL, or --key PEM", "give exactly one of --key or --identity/--issuer")
 	}
-	if f.keyPath == "" && (f.identity == "" || f.issuer == "") {
+	if f.keyPath == "" && (!hasSAN || !hasIssuer) {
 		return usageErr("pass both --identity and --issuer", "--identity and --issuer go together")
 	}
 	if (len(pos) == 1) == (f.sha != "") || len(pos) > 1 {
 		return usageErr("pass one ARTIFACT file or --sha256 HEX", "give exactly one artifact or --sha256")
 	}
-	if err := f.rf.check(); err != nil {
-		return err
+	if f.rf.format != "" {
+		if err := f.rf.check(); err != nil {
+			return err
+		}
 	}
 	if err := f.trust.check(); err != nil {
 		return err
@@ -87,7 +158,7 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 		}
 		exp.PublicKey = pk
 	} else {
-		exp.Identities = []sigstore.Identity{{SAN: f.identity, Issuer: f.issuer}}
+		exp.Identities = []sigstore.Identity{id}
 	}
 	var art sigstore.Artifact
 	name := ""
@@ -99,12 +170,12 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 		art.SHA256, _ = hex.DecodeString(d)
 		name = "sha256:" + d
 	} else {
-		f, err := os.Open(pos[0])
+		fh, err := openRegular(pos[0])
 		if err != nil {
 			return usageErr("check the artifact path", "cannot read artifact: %v", err)
 		}
-		defer f.Close()
-		art.Reader = f
+		defer fh.Close()
+		art.Reader = fh
 		name = filepath.Base(pos[0])
 	}
 	_, verifier, err := f.trust.loaders()
@@ -131,14 +202,34 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	if art.Reader != nil {
 		io.Copy(io.Discard, art.Reader)
 	}
+	if f.rf.format == "" {
+		fmt.Fprintln(e.stdout, okLine(name, verdict))
+		if verdict.Status != sigstore.Verified {
+			return errFindings
+		}
+		return nil
+	}
 	rep := &report.Report{Artifacts: []report.Artifact{bundleArtifact(name, f.bundlePath, verdict)}}
-	if err := report.Write(e.stdout, f.rf.format, rep); err != nil {
-		return opErr("", "writing report: %v", err)
+	f.rf.trustedRoot = f.trust.trustedRoot
+	return f.rf.emit(e, rep)
+}
+
+// okLine is verify-bundle's default output: "OK: FILE (identity, issuer,
+// log index N)", or "FAILED: FILE: status: reason".
+func okLine(name string, v sigstore.Verdict) string {
+	if v.Status != sigstore.Verified {
+		return fmt.Sprintf("FAILED: %s: %s: %s", report.OneLine(name), v.Status, report.OneLine(v.Reason))
 	}
-	if verdict.Status != sigstore.Verified {
-		return errFindings
+	var parts []string
+	if v.Identity != "" {
+		parts = append(parts, v.Identity, v.Issuer)
+	} else {
+		parts = append(parts, "public key")
 	}
-	return nil
+	if v.LogIndex != nil {
+		parts = append(parts, fmt.Sprintf("log index %d", *v.LogIndex))
+	}
+	return fmt.Sprintf("OK: %s (%s)", report.OneLine(name), report.OneLine(strings.Join(parts, ", ")))
 }
 
 // bundleArtifact puts a verify-bundle verdict in the report model.
