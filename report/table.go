@@ -127,12 +127,12 @@ func methodText(m Method, wide bool) string {
 func writeArtifactTable(b *strings.Builder, r *Report, o Options, expected bool) {
 	t := textTable{cols: []col{{head: "Artifact", flex: true}, {head: "Version"}, {head: "Kind"}, {head: "PGP"}, {head: "Sigstore"}}}
 	if o.Wide || expected {
-		t.cols = append(t.cols[:3], col{head: "Expected"}, t.cols[3], t.cols[4])
+		t.cols = append(t.cols, col{head: "Expected"})
 	}
 	for _, a := range r.Artifacts {
 		row := []string{a.Name, a.Version, a.Kind, methodText(a.PGP, o.Wide), methodText(a.Sigstore, o.Wide)}
 		if o.Wide || expected {
-			row = append(row[:3], expectedText(a.Expected), row[3], row[4])
+			row = append(row, expectedText(a.Expected))
 		}
 		t.add(row...)
 	}
