@@ -84,7 +84,7 @@ func (c Checksums) MarshalJSON() ([]byte, error) {
 		Summary   checksumsSummary `json:"summary"`
 		Checksums sums             `json:"checksums"`
 		Rejected  rej              `json:"rejected"`
-	}{Schema: schemaVersion, Tool: c.Tool, Checksums: make(sums, len(c.Checksums)), Rejected: append(rej{}, c.Rejected...)}
+	}{Schema: Schema, Tool: c.Tool, Checksums: make(sums, len(c.Checksums)), Rejected: append(rej{}, c.Rejected...)}
 	for i, s := range c.Checksums {
 		if s.Sources == nil {
 			s.Sources = []string{}

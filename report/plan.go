@@ -80,7 +80,7 @@ func (p Plan) MarshalJSON() ([]byte, error) {
 		At         string      `json:"at"`
 		PGPDelayed bool        `json:"pgp_delayed"`
 		Rows       rows        `json:"lines"`
-	}{Schema: schemaVersion, Tool: p.Tool, At: p.At, PGPDelayed: p.PGPDelayed, Rows: make(rows, len(p.Rows))}
+	}{Schema: Schema, Tool: p.Tool, At: p.At, PGPDelayed: p.PGPDelayed, Rows: make(rows, len(p.Rows))}
 	for i, r := range p.Rows {
 		if r.PGPFingerprints == nil {
 			r.PGPFingerprints = []string{}

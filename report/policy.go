@@ -65,7 +65,7 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 		PEP761Accepted string        `json:"pep761_accepted"`
 		PGPDelayed     bool          `json:"pgp_delayed"`
 		Rows           rows          `json:"lines"`
-	}{Schema: schemaVersion, Tool: p.Tool, PEP761Accepted: p.PEP761Accepted, PGPDelayed: p.PGPDelayed, Rows: make(rows, len(p.Rows))}
+	}{Schema: Schema, Tool: p.Tool, PEP761Accepted: p.PEP761Accepted, PGPDelayed: p.PGPDelayed, Rows: make(rows, len(p.Rows))}
 	for i, r := range p.Rows {
 		if r.PGP.Fingerprints == nil {
 			r.PGP.Fingerprints = []string{}

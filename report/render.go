@@ -104,7 +104,7 @@ type artifactJSON Artifact
 // then the artifacts (findings always an array, digest sources in
 // snake_case).
 func (r Report) MarshalJSON() ([]byte, error) {
-	out := reportJSON{Schema: schemaVersion, Tool: r.Tool, Time: r.Time, Summary: summarize(&r), Artifacts: make([]artifactJSON, len(r.Artifacts))}
+	out := reportJSON{Schema: Schema, Tool: r.Tool, Time: r.Time, Summary: summarize(&r), Artifacts: make([]artifactJSON, len(r.Artifacts))}
 	for i, a := range r.Artifacts {
 		if a.Findings == nil {
 			a.Findings = []Finding{}

@@ -72,10 +72,10 @@ type Artifact struct {
 	Findings []Finding         `json:"findings"`
 }
 
-// schemaVersion names the version of sigaudit's JSON documents. Every
+// Schema names the version of sigaudit's JSON documents. Every
 // JSON output (audit and verify reports, policy, plan, checksums) starts
 // with it; a change that breaks a consumer bumps it.
-const schemaVersion = "sigaudit/v1"
+const Schema = "sigaudit/v1"
 
 // Tool says which sigaudit, with which data, made a document. The command
 // line fills it; renderers only print it.
