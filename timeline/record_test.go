@@ -317,3 +317,21 @@ func TestSBOMKind(t *testing.T) {
 		t.Errorf("sbom: %+v %v", e, err)
 	}
 }
+
+// TestDefaultIsShared: Default is parsed once, so what a caller gets from
+// it must be a copy.
+func TestDefaultIsShared(t *testing.T) {
+	l, _ := timeline.Default().Line("3.12")
+	l.SigstoreFrom["source"] = "3.12.0a1"
+	l.Installers["windows"] = timeline.Installer{PGP: "ned"}
+	m, _ := timeline.Default().Manager("steve")
+	m.PGP[0] = "0000000000000000000000000000000000000000"
+	v, _ := timeline.ParseVersion("3.12.0a1")
+	e, _ := timeline.Default().Expect(v, "windows", timeline.Options{})
+	if e.Sigstore || e.PGPSigner != "Steve Dower" || e.PGPFingerprints[0] != "7ED10B6531D7C8E1BC296021FC624643487034E5" {
+		t.Errorf("a caller's edit changed the default timeline: %+v", e)
+	}
+	if e, _ := timeline.Default().Expect(v, "source", timeline.Options{}); e.Sigstore || e.SigstoreFrom != "3.12.0a7" {
+		t.Errorf("a caller's edit changed the default timeline: %+v", e)
+	}
+}

@@ -5,6 +5,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -114,7 +116,7 @@ func (t *Timeline) WithPolicy(r io.Reader, name string) (*Timeline, error) {
 func (t *Timeline) Lines() []Line {
 	out := make([]Line, 0, len(t.order))
 	for _, l := range t.order {
-		out = append(out, t.lines[l])
+		out = append(out, t.lines[l].clone())
 	}
 	return out
 }
@@ -122,20 +124,35 @@ func (t *Timeline) Lines() []Line {
 // Line returns one line's facts.
 func (t *Timeline) Line(line string) (Line, bool) {
 	l, ok := t.lines[line]
-	return l, ok
+	return l.clone(), ok
+}
+
+// clone copies l's maps and slices: Default's timeline is shared, and a
+// caller that edits what it got must not change it.
+func (l Line) clone() Line {
+	l.SigstoreFrom = maps.Clone(l.SigstoreFrom)
+	l.Installers = maps.Clone(l.Installers)
+	l.Sources = slices.Clone(l.Sources)
+	return l
+}
+
+func (m Manager) clone() Manager {
+	m.PGP = slices.Clone(m.PGP)
+	m.Sources = slices.Clone(m.Sources)
+	return m
 }
 
 // Manager returns a manager by id.
 func (t *Timeline) Manager(id string) (Manager, bool) {
 	m, ok := t.managers[id]
-	return m, ok
+	return m.clone(), ok
 }
 
 // Managers returns every manager, sorted by id.
 func (t *Timeline) Managers() []Manager {
 	out := make([]Manager, 0, len(t.managers))
 	for _, m := range t.managers {
-		out = append(out, m)
+		out = append(out, m.clone())
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out
@@ -288,6 +305,7 @@ func (t *Timeline) KindRule(kind, name string) (ArtifactKind, bool) {
 func (t *Timeline) ArtifactKinds() []ArtifactKind {
 	out := make([]ArtifactKind, 0, len(t.kinds))
 	for _, k := range t.kinds {
+		k.Sources = slices.Clone(k.Sources)
 		out = append(out, k)
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Kind < out[j].Kind })
@@ -305,6 +323,7 @@ func (t *Timeline) Extras() []Extra { return append([]Extra(nil), t.extras...) }
 func (t *Timeline) LapseFor(dir, name, method string) (Lapse, bool) {
 	for _, l := range t.lapses {
 		if l.Name == name && l.Method == method && (dir == "" || l.Dir == dir) {
+			l.Sources = slices.Clone(l.Sources)
 			return l, true
 		}
 	}

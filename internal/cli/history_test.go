@@ -37,8 +37,7 @@ func auditHistory(t *testing.T, src, api, trustedRoot string) (int, *report.Repo
 // checkWholeHistory is issue 15's acceptance: every artifact of the copy
 // exactly once, every bundle python.org publishes verified, and no
 // Sigstore gap except the timeline's named lapses.
-// skip names sub-tests that cannot pass yet, with the exact fix they need.
-func checkWholeHistory(t *testing.T, h *history.History, rep *report.Report, skip map[string]string) {
+func checkWholeHistory(t *testing.T, h *history.History, rep *report.Report) {
 	t.Helper()
 	want := map[string]record.Artifact{}
 	for _, a := range h.Artifacts {
@@ -137,9 +136,6 @@ func checkWholeHistory(t *testing.T, h *history.History, rep *report.Report, ski
 	})
 
 	t.Run("every published bundle verified", func(t *testing.T) {
-		if why := skip["every published bundle verified"]; why != "" {
-			t.Skip(why)
-		}
 		bad := 0
 		for _, a := range rep.Artifacts {
 			r, ok := want[a.Name]
@@ -187,7 +183,7 @@ func TestWholeHistoryDigestOnly(t *testing.T) {
 	if testing.Verbose() {
 		t.Log(stderr)
 	}
-	checkWholeHistory(t, h, rep, nil)
+	checkWholeHistory(t, h, rep)
 }
 
 // TestHistoryLayouts runs the same checks on both layouts a tree can have
@@ -202,15 +198,14 @@ func TestHistoryLayouts(t *testing.T) {
 		name string
 		opt  history.Options
 		http bool
-		skip map[string]string
 	}{
-		{"python.org layout", history.Options{StandIns: true, Filter: keep}, false, nil},
-		{"per-version directories", history.Options{StandIns: true, Filter: keep, PerVersionDirs: true}, false, nil},
-		{"python.org layout over HTTP", history.Options{StandIns: true, Filter: keep}, true, nil},
+		{"python.org layout", history.Options{StandIns: true, Filter: keep}, false},
+		{"per-version directories", history.Options{StandIns: true, Filter: keep, PerVersionDirs: true}, false},
+		{"python.org layout over HTTP", history.Options{StandIns: true, Filter: keep}, true},
 		// python.org's API gives sha256_sum only for releases from 2026 on:
 		// the record's digests stand in for the rest.
 		{"API digests from 2026 only", history.Options{StandIns: true, SHA256: history.SHA256Since2026,
-			Filter: func(a record.Artifact) bool { return keep(a) || a.Dir == "3.14.3" || a.Dir == "3.10.20" }}, false, nil},
+			Filter: func(a record.Artifact) bool { return keep(a) || a.Dir == "3.14.3" || a.Dir == "3.10.20" }}, false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var h *history.History
@@ -223,7 +218,7 @@ func TestHistoryLayouts(t *testing.T) {
 				src, api = h.Dir, h.API
 			}
 			_, rep, _ := auditHistory(t, src, api, h.TrustedRoot)
-			checkWholeHistory(t, h, rep, tc.skip)
+			checkWholeHistory(t, h, rep)
 		})
 	}
 }

@@ -8,8 +8,10 @@
 // because it depends only on the standard library, reads os.Args and, for
 // "verify", starts one background pass over each named regular file that
 // computes SHA-256 (for Sigstore and the report) and, when a PGP signature
-// is beside it, SHA-512 (the hash python.org's signatures use), so the two
-// costs overlap instead of adding up.
+// is beside it, the hash that signature uses (read from its packet header
+// with a bounded peek, see peekHashes; SHA-512 when the peek cannot tell),
+// so the two costs overlap instead of adding up, and no hash is computed
+// that the command will not use.
 //
 // It only ever speculates. The command still parses its own flags and
 // decides what to verify; it asks Take for a path and gets a result only
@@ -23,8 +25,10 @@ package prehash
 import (
 	"context"
 	"crypto"
+	"crypto/sha1"
 	"crypto/sha256"
 	"crypto/sha512"
+	"errors"
 	"hash"
 	"io"
 	"io/fs"
@@ -48,7 +52,8 @@ type Result struct {
 	// Size is how many bytes were hashed.
 	Size int64
 	// Hashes have consumed exactly the file's bytes: always crypto.SHA256,
-	// and crypto.SHA512 when a PGP signature was expected.
+	// and, when a PGP signature was expected, the hash it uses (or
+	// crypto.SHA512 when its hash could not be read).
 	Hashes map[crypto.Hash]hash.Hash
 	// Err is why the pass failed; Hashes are then unusable.
 	Err error
@@ -64,7 +69,7 @@ func (r *Result) SameFile(st fs.FileInfo) bool {
 
 type job struct {
 	path    string
-	sha512  bool
+	hashes  []crypto.Hash // besides SHA-256
 	started bool
 	claimed bool // the command asked for it before it started
 	done    chan struct{}
@@ -113,22 +118,29 @@ func (q *queue) wait() {
 // not flags and are regular files. Flag values that happen to be files
 // (a keyring, a policy) are hashed needlessly but harmlessly; nothing is
 // started when the artifact is not to be read (--sha256) or for --help.
-func plan(args []string) (paths []string, ascFlag bool) {
+// ascFlag reports an --asc flag, and asc its value when there is one.
+func plan(args []string) (paths []string, ascFlag bool, asc string) {
 	flagsDone := false
 	seen := map[string]bool{}
-	for _, a := range args {
+	for i := 0; i < len(args); i++ {
+		a := args[i]
 		if !flagsDone && strings.HasPrefix(a, "-") && a != "-" {
 			if a == "--" {
 				flagsDone = true
 				continue
 			}
 			name := strings.TrimLeft(a, "-")
-			name, _, _ = strings.Cut(name, "=")
+			name, val, hasVal := strings.Cut(name, "=")
 			switch name {
 			case "sha256", "h", "help":
-				return nil, false
+				return nil, false, ""
 			case "asc":
 				ascFlag = true
+				if !hasVal && i+1 < len(args) {
+					i++
+					val = args[i]
+				}
+				asc = val
 			}
 			continue
 		}
@@ -138,23 +150,53 @@ func plan(args []string) (paths []string, ascFlag bool) {
 		seen[a] = true
 		paths = append(paths, a)
 	}
-	return paths, ascFlag
+	return paths, ascFlag, asc
+}
+
+// hashesFor picks the hashes to compute over artifact p besides SHA-256,
+// from the PGP signature the command will read (asc when --asc names one,
+// else p + ".asc"). skip is true when a pass could not stand in for the
+// command's own read (the signature needs a hash this package does not
+// compute, or a salted one), so that the file is not read twice.
+func hashesFor(p string, ascFlag bool, asc string) (hs []crypto.Hash, skip bool) {
+	if !ascFlag {
+		asc = p + ".asc"
+	}
+	if asc == "" {
+		return []crypto.Hash{crypto.SHA512}, false
+	}
+	algs, usable, err := peekFile(asc)
+	switch {
+	case err != nil && !ascFlag && errors.Is(err, fs.ErrNotExist):
+		return nil, false // no signature beside it: SHA-256 only
+	case err != nil:
+		// Cannot tell: python.org's signatures use SHA-512. A wrong
+		// guess costs a second read, never a verdict.
+		return []crypto.Hash{crypto.SHA512}, false
+	case !usable:
+		return nil, true
+	}
+	for _, a := range algs {
+		if a != crypto.SHA256 {
+			hs = append(hs, a)
+		}
+	}
+	return hs, false
 }
 
 func start(args []string) *queue {
-	paths, ascFlag := plan(args)
+	paths, ascFlag, asc := plan(args)
 	nq := &queue{jobs: map[string]*job{}}
 	for _, p := range paths {
 		st, err := os.Stat(p)
 		if err != nil || !st.Mode().IsRegular() {
 			continue
 		}
-		j := &job{path: p, done: make(chan struct{})}
-		if ascFlag {
-			j.sha512 = true
-		} else if _, err := os.Stat(p + ".asc"); err == nil {
-			j.sha512 = true
+		hs, skip := hashesFor(p, ascFlag, asc)
+		if skip {
+			continue
 		}
+		j := &job{path: p, hashes: hs, done: make(chan struct{})}
 		nq.jobs[p] = j
 		nq.list = append(nq.list, j)
 	}
@@ -176,7 +218,7 @@ func (q *queue) run() {
 		}
 		j.started = true
 		q.mu.Unlock()
-		j.res = hashFile(j.path, j.sha512, q.asked.Load)
+		j.res = hashFile(j.path, j.hashes, q.asked.Load)
 		close(j.done)
 	}
 }
@@ -208,7 +250,25 @@ func (q *queue) take(path string) *Result {
 	return j.res
 }
 
-func hashFile(path string, withSHA512 bool, parallel func() bool) *Result {
+// newHash returns a hash of one of the algorithms pgpHashes lists.
+func newHash(h crypto.Hash) hash.Hash {
+	switch h {
+	case crypto.SHA1:
+		return sha1.New()
+	case crypto.SHA224:
+		return sha256.New224()
+	case crypto.SHA256:
+		return sha256.New()
+	case crypto.SHA384:
+		return sha512.New384()
+	case crypto.SHA512:
+		return sha512.New()
+	}
+	return nil
+}
+
+// hashFile reads path once, computing SHA-256 and each of extra.
+func hashFile(path string, extra []crypto.Hash, parallel func() bool) *Result {
 	// O_NONBLOCK: if the path was swapped for a FIFO since it was stated,
 	// opening must not hang (the Stat below then rejects it).
 	f, err := os.OpenFile(path, os.O_RDONLY|syscall.O_NONBLOCK, 0)
@@ -225,9 +285,11 @@ func hashFile(path string, withSHA512 bool, parallel func() bool) *Result {
 	}
 	hs := map[crypto.Hash]hash.Hash{crypto.SHA256: sha256.New()}
 	ws := []io.Writer{hs[crypto.SHA256]}
-	if withSHA512 {
-		hs[crypto.SHA512] = sha512.New()
-		ws = append(ws, hs[crypto.SHA512])
+	for _, a := range extra {
+		if h := newHash(a); h != nil && hs[a] == nil {
+			hs[a] = h
+			ws = append(ws, h)
+		}
 	}
 	n, err := fanout.CopyWhen(context.Background(), f, parallel, ws...)
 	if err != nil {

@@ -20,29 +20,32 @@ func TestPlan(t *testing.T) {
 		args  []string
 		paths []string
 		asc   bool
+		val   string
 	}{
-		{[]string{"a.tar.xz"}, []string{"a.tar.xz"}, false},
-		{[]string{"--format", "json", "a", "b", "a"}, []string{"json", "a", "b"}, false},
-		{[]string{"--asc", "x.asc", "a"}, []string{"x.asc", "a"}, true},
-		{[]string{"-asc=x.asc", "a"}, []string{"a"}, true},
-		{[]string{"--", "-odd-name"}, []string{"-odd-name"}, false},
-		{[]string{"-"}, []string{"-"}, false},
-		{[]string{"--sha256", "00", "a"}, nil, false},
-		{[]string{"a", "--sha256=00"}, nil, false},
-		{[]string{"a", "--help"}, nil, false},
-		{[]string{"-h"}, nil, false},
-		{nil, nil, false},
+		{[]string{"a.tar.xz"}, []string{"a.tar.xz"}, false, ""},
+		{[]string{"--format", "json", "a", "b", "a"}, []string{"json", "a", "b"}, false, ""},
+		{[]string{"--asc", "x.asc", "a"}, []string{"a"}, true, "x.asc"},
+		{[]string{"-asc=x.asc", "a"}, []string{"a"}, true, "x.asc"},
+		{[]string{"a", "--asc"}, []string{"a"}, true, ""},
+		{[]string{"--asc", "--sha256", "a"}, []string{"a"}, true, "--sha256"},
+		{[]string{"--", "-odd-name"}, []string{"-odd-name"}, false, ""},
+		{[]string{"-"}, []string{"-"}, false, ""},
+		{[]string{"--sha256", "00", "a"}, nil, false, ""},
+		{[]string{"a", "--sha256=00"}, nil, false, ""},
+		{[]string{"a", "--help"}, nil, false, ""},
+		{[]string{"-h"}, nil, false, ""},
+		{nil, nil, false, ""},
 	} {
-		paths, asc := plan(c.args)
-		if !reflect.DeepEqual(paths, c.paths) || asc != c.asc {
-			t.Errorf("plan(%q) = %q, %v; want %q, %v", c.args, paths, asc, c.paths, c.asc)
+		paths, asc, val := plan(c.args)
+		if !reflect.DeepEqual(paths, c.paths) || asc != c.asc || val != c.val {
+			t.Errorf("plan(%q) = %q, %v, %q; want %q, %v, %q", c.args, paths, asc, val, c.paths, c.asc, c.val)
 		}
 	}
 	many := make([]string, 3*maxJobs)
 	for i := range many {
 		many[i] = strings.Repeat("x", i+1)
 	}
-	if paths, _ := plan(many); len(paths) != maxJobs {
+	if paths, _, _ := plan(many); len(paths) != maxJobs {
 		t.Errorf("%d paths queued, want at most %d", len(paths), maxJobs)
 	}
 }
@@ -128,7 +131,7 @@ func TestSameFile(t *testing.T) {
 	dir := t.TempDir()
 	p := filepath.Join(dir, "f")
 	write(t, p, data(1000))
-	r := hashFile(p, true, nil)
+	r := hashFile(p, []crypto.Hash{crypto.SHA512}, nil)
 	st, _ := os.Stat(p)
 	if !r.SameFile(st) {
 		t.Fatal("SameFile false for an unchanged file")
@@ -149,13 +152,13 @@ func TestSameFile(t *testing.T) {
 	}
 
 	// Rewritten in place: a new size, or a new modification time.
-	r = hashFile(p, false, nil)
+	r = hashFile(p, nil, nil)
 	write(t, p, data(999))
 	st3, _ := os.Stat(p)
 	if r.SameFile(st3) {
 		t.Error("SameFile true after the size changed")
 	}
-	r = hashFile(p, false, nil)
+	r = hashFile(p, nil, nil)
 	later := time.Now().Add(time.Hour)
 	if err := os.Chtimes(p, later, later); err != nil {
 		t.Fatal(err)
@@ -180,7 +183,7 @@ func FuzzPlan(f *testing.F) {
 	f.Add("-h")
 	f.Fuzz(func(t *testing.T, joined string) {
 		args := strings.Split(joined, "\x00")
-		paths, _ := plan(args)
+		paths, _, _ := plan(args)
 		if len(paths) > maxJobs {
 			t.Fatalf("%d paths", len(paths))
 		}
@@ -196,11 +199,16 @@ func FuzzPlan(f *testing.F) {
 				t.Fatalf("flag %q queued", p)
 			}
 		}
-		for _, a := range args {
+		for i := 0; i < len(args); i++ {
+			a := args[i]
 			if a == "--" {
 				break
 			}
-			name, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			name, _, hasVal := strings.Cut(strings.TrimLeft(a, "-"), "=")
+			if strings.HasPrefix(a, "-") && name == "asc" && !hasVal {
+				i++ // its value, as the flag parser takes it
+				continue
+			}
 			if strings.HasPrefix(a, "-") && (name == "sha256" || name == "help" || name == "h") && len(paths) > 0 {
 				t.Fatalf("%q given, yet %q queued", a, paths)
 			}

@@ -13,7 +13,7 @@ import (
 // error, without blocking on a FIFO.
 func TestNotRegular(t *testing.T) {
 	dir := t.TempDir()
-	if r := hashFile(dir, false, nil); r.Err == nil {
+	if r := hashFile(dir, nil, nil); r.Err == nil {
 		t.Error("a directory was hashed")
 	}
 	fifo := filepath.Join(dir, "fifo")
@@ -21,7 +21,7 @@ func TestNotRegular(t *testing.T) {
 		t.Skip("no FIFOs here:", err)
 	}
 	done := make(chan *Result, 1)
-	go func() { done <- hashFile(fifo, false, nil) }()
+	go func() { done <- hashFile(fifo, nil, nil) }()
 	select {
 	case r := <-done:
 		if r.Err == nil {
@@ -36,7 +36,7 @@ func TestNotRegular(t *testing.T) {
 	if len(q.list) != 0 {
 		t.Error("a FIFO was queued")
 	}
-	if r := hashFile(filepath.Join(dir, "gone"), false, nil); r.Err == nil || r.SameFile(nil) {
+	if r := hashFile(filepath.Join(dir, "gone"), nil, nil); r.Err == nil || r.SameFile(nil) {
 		t.Error("a missing file was hashed")
 	}
 }
