@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,12 +132,25 @@ func TestProgressLine(t *testing.T) {
 }
 
 // Progress is drawn only when stderr is a terminal, as the injected
-// IsTerminal says.
+// IsTerminal says, and never on stdout.
 func TestVerifyProgressOnlyOnTerminal(t *testing.T) {
-	args := []string{"verify", "--fail-on", "none", "../../testdata/realdata/README.md", "../../testdata/realdata/README.md"}
-	_, _, errOut := runEnv(t, Env{Args: args})
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "Python-3.13.5.tgz"), filepath.Join(dir, "Python-3.12.11.tgz")
+	writeTarball(t, a, "Python-3.13.5")
+	writeTarball(t, b, "Python-3.12.11")
+	args := []string{"verify", "--fail-on", "none", "--format", "json", a, b}
+	_, out, errOut := runEnv(t, Env{Args: args})
 	if strings.Contains(errOut, "files") {
 		t.Errorf("progress without a terminal: %q", errOut)
+	}
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), Env{Args: args, Stdout: &stdout, Stderr: &stderr,
+		IsTerminal: func(w io.Writer) bool { return w == &stderr }})
+	if code != ExitOK || !strings.HasSuffix(stderr.String(), "\n") || !strings.Contains(stderr.String(), "\rsigaudit: 2/2 files") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+	if stdout.String() != out {
+		t.Errorf("progress changed stdout")
 	}
 }
 
