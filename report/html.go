@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // The html format: one self-contained file (inline CSS, a small inline
@@ -102,7 +103,7 @@ func writeHTML(w io.Writer, r *Report, plan *Plan) error {
 	}
 	page.Kinds, page.Statuses, page.Codes = sortedKeys(kinds), sortedKeys(statuses), sortedKeys(codes)
 	var out bytes.Buffer
-	if err := htmlTemplate.Execute(&out, page); err != nil {
+	if err := htmlTemplate().Execute(&out, page); err != nil {
 		return err
 	}
 	_, err := w.Write(out.Bytes())
@@ -120,7 +121,9 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
-var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// htmlTemplate is parsed on first use, not at start-up (issue 18: fixed cost).
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -186,3 +189,4 @@ apply();
 </body>
 </html>
 `))
+})
