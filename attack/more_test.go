@@ -425,6 +425,15 @@ func moreCases() []moreCase {
 				write(t, p+".sig", sig)
 				return []string{"verify", "--format", "json", "--fail-on", "mismatch", "--sha256", sha3135, p}
 			}},
+		{name: "junk bundle beside a valid legacy pair (no fallback to the downgrade)", code: 3,
+			want: []string{"gap:pgp-missing", "mismatch:sigstore-malformed"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				crt, sig := legacyFromBundle(t, realBundle(t))
+				p := filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.xz")
+				write(t, p+".crt", crt)
+				write(t, p+".sig", sig)
+				return bySHA(t, dir, nil, []byte(`{"junk": true}`))
+			}},
 		{name: "bundle with a UTF-8 BOM", code: 3, want: []string{"gap:pgp-missing", "mismatch:sigstore-malformed"},
 			setup: func(t *testing.T, dir string, k *keys) []string {
 				return bySHA(t, dir, nil, append([]byte("\xef\xbb\xbf"), realBundle(t)...), "--fail-on", "mismatch")

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -247,6 +248,10 @@ type auditCase struct {
 }
 
 func auditCases() []auditCase {
+	return slices.Concat(auditCasesReal(), auditCasesGenerated(), auditCasesFailures(), auditCasesSignerOnly())
+}
+
+func auditCasesReal() []auditCase {
 	return []auditCase{
 		{name: "real-3.13.5-digest-only-api", real: true, only: true,
 			files: func(t *testing.T, _ *generated) memFiles {
@@ -296,7 +301,7 @@ func auditCases() []auditCase {
 				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0",
 					siblings: map[string][]byte{".sigstore": g.bundle(t, c)}}
 			},
-			want: "note:digest-unconfirmed", sigstore: "verified"},
+			want: "note:digest-unconfirmed", sigstore: "signer-verified"},
 		{name: "generated-other-instance", only: false,
 			files: func(t *testing.T, g *generated) memFiles {
 				c := []byte("artifact 3.95.0")
@@ -317,6 +322,11 @@ func auditCases() []auditCase {
 					siblings: map[string][]byte{".sigstore": b}}
 			},
 			want: "mismatch:sigstore-wrong-identity", sigstore: "wrong-identity"},
+	}
+}
+
+func auditCasesGenerated() []auditCase {
+	return []auditCase{
 		{name: "generated-missing-bundle", only: false,
 			files: func(t *testing.T, g *generated) memFiles {
 				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0", artifact: []byte("x")}
@@ -363,7 +373,7 @@ func auditCases() []auditCase {
 				must(t, err)
 				return memFiles{name: "Python-3.13.99.tar.xz", dir: "3.13.99", siblings: map[string][]byte{".sigstore": b}}
 			},
-			want: "gap:pgp-missing note:digest-unconfirmed", sigstore: "verified"},
+			want: "gap:pgp-missing note:digest-unconfirmed", sigstore: "signer-verified"},
 		{name: "generated-3.13-newer-than-record-signed-early", only: true,
 			files: func(t *testing.T, g *generated) memFiles {
 				c := []byte("artifact 3.13.99")
@@ -388,14 +398,20 @@ func auditCases() []auditCase {
 					siblings: map[string][]byte{".sigstore": readReal(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore")}}
 			},
 			want: "gap:pgp-missing mismatch:digest-mismatch note:digest-unconfirmed", sigstore: "digest-mismatch"},
+	}
+}
+
+func auditCasesFailures() []auditCase {
+	return []auditCase{
 		// Issue 16 item 2: junk where a bundle is guaranteed, with no
-		// digest to check it against, is at least a gap.
+		// digest to check it against, is at least a gap: its signer is
+		// checked (chain, log, identity) without a digest.
 		{name: "junk-legacy-pair-digest-only", only: true,
 			files: func(t *testing.T, g *generated) memFiles {
 				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0",
 					siblings: map[string][]byte{".crt": legacyCert(t, g.bundle(t, []byte("unrelated"))), ".sig": []byte("abc")}}
 			},
-			want: "gap:sigstore-not-checked", sigstore: "not-checked"},
+			want: "mismatch:sigstore-invalid note:digest-unconfirmed note:sigstore-legacy-format", sigstore: "invalid"},
 		// Issue 16 item 6: a PGP signature never checked carries a finding.
 		{name: "artifact-absent-asc-present", only: false,
 			files: func(t *testing.T, g *generated) memFiles {
@@ -428,6 +444,46 @@ func auditCases() []auditCase {
 				return memFiles{name: "README.txt", dir: "3.95.0", artifact: []byte("x")}
 			},
 			want: "note:unknown-artifact", sigstore: "not-expected", pgp: "not-expected"},
+	}
+}
+
+func auditCasesSignerOnly() []auditCase {
+	return []auditCase{
+		{name: "stranger-legacy-pair-digest-only", only: true,
+			files: func(t *testing.T, g *generated) memFiles {
+				c := []byte("unrelated")
+				sum := sha256.Sum256(c)
+				b, err := g.other.Bundle(genID, genIssuer, sum[:], genAt)
+				must(t, err)
+				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0",
+					siblings: map[string][]byte{".crt": legacyCert(t, b), ".sig": []byte("abc")}}
+			},
+			want: "mismatch:sigstore-untrusted note:digest-unconfirmed note:sigstore-legacy-format", sigstore: "untrusted"},
+		{name: "stranger-bundle-digest-only", only: true,
+			files: func(t *testing.T, g *generated) memFiles {
+				c := []byte("artifact 3.95.0")
+				sum := sha256.Sum256(c)
+				b, err := g.fs.Bundle("mallory@example.org", genIssuer, sum[:], genAt)
+				must(t, err)
+				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0", siblings: map[string][]byte{".sigstore": b}}
+			},
+			want: "mismatch:sigstore-wrong-identity note:digest-unconfirmed", sigstore: "wrong-identity"},
+		{name: "stranger-dsse-digest-only", real: true, only: true,
+			files: func(t *testing.T, _ *generated) memFiles {
+				b, err := os.ReadFile("../sigstore/testdata/dsse-provenance.sigstore.json")
+				must(t, err)
+				return memFiles{name: "Python-3.13.99.tar.xz", dir: "3.13.99", siblings: map[string][]byte{".sigstore": b}}
+			},
+			want: "gap:pgp-missing mismatch:sigstore-wrong-identity note:digest-unconfirmed", sigstore: "wrong-identity"},
+		{name: "other-instance-bundle-digest-only", only: true,
+			files: func(t *testing.T, g *generated) memFiles {
+				c := []byte("artifact 3.95.0")
+				sum := sha256.Sum256(c)
+				b, err := g.other.Bundle(genID, genIssuer, sum[:], genAt)
+				must(t, err)
+				return memFiles{name: "Python-3.95.0.tar.xz", dir: "3.95.0", siblings: map[string][]byte{".sigstore": b}}
+			},
+			want: "mismatch:sigstore-untrusted note:digest-unconfirmed", sigstore: "untrusted"},
 	}
 }
 

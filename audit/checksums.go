@@ -8,6 +8,7 @@ import (
 
 	"github.com/sigaudit/sigaudit/record"
 	"github.com/sigaudit/sigaudit/report"
+	"github.com/sigaudit/sigaudit/sigstore"
 	"github.com/sigaudit/sigaudit/source"
 )
 
@@ -72,7 +73,7 @@ func ChecksumsWith(rep *report.Report, o ChecksumOptions) *report.Checksums {
 		switch {
 		case hasBlocker(a):
 			reject("unverified", p, "%s", findingText(a, isBlocker))
-		case s.Status == report.StatusVerified && s.Digest != "":
+		case signerGood(s.Status) && s.Digest != "":
 			c := report.Checksum{
 				Name: a.Name, Version: a.Version, SHA256: s.Digest,
 				Identity: s.Identity, Issuer: s.Issuer, SigningTime: s.Created, TimeProof: s.TimeProof, LogIndex: s.LogIndex,
@@ -152,7 +153,7 @@ func proveDigest(a report.Artifact, rep *report.Report) *report.Proof {
 	if s.Digest == "" {
 		return p
 	}
-	p.Signer = s.Status == report.StatusVerified && s.Identity != ""
+	p.Signer = signerGood(s.Status) && s.Identity != ""
 	// (b), by the record's own rule (record.SignedInWindow): what it
 	// cannot place in time is not proven.
 	if t, err := time.Parse(time.RFC3339, s.Created); err == nil && s.TimeProof != "none" && s.TimeProof != "" {
@@ -210,4 +211,24 @@ func unprovenWhy(p *report.Proof) string {
 		why = append(why, "no independent SHA-256 (API, SBOM, sigaudit's record) confirms it")
 	}
 	return strings.Join(why, "; ")
+}
+
+// hasCode says whether a finished report entry has a finding of code
+// (Checksums and the release-wide checks read the report; the audit of
+// one artifact never does).
+func hasCode(fs []report.Finding, code string) bool {
+	for _, f := range fs {
+		if f.Code == code {
+			return true
+		}
+	}
+	return false
+}
+
+// signerGood says whether a Sigstore status means the bundle verifies for
+// the expected signer: verified, or signer-verified when no independent
+// digest was known (then an artifact newer than the record can be "bound
+// by signer and time", never proven).
+func signerGood(status string) bool {
+	return status == report.StatusVerified || status == string(sigstore.SignerVerified)
 }

@@ -34,7 +34,7 @@ func recordDigest(dir, name, version string) (string, bool) {
 // recordOwners are the artifacts of the record, other than dir/name, whose
 // SHA-256 is digest: a bundle that signs one of them is another
 // artifact's bundle.
-func recordOwners(digest, dir, name string) []string {
+func recordOwners(digest, name string) []string {
 	var out []string
 	for _, a := range record.BySHA256(digest) {
 		if a.Name == name {

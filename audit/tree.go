@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
 	"sort"
 	"strings"
@@ -72,7 +71,7 @@ func (t *Tree) Select(ctx context.Context, selectors []string) ([]string, Only, 
 		default:
 			pv, err := timeline.ParseVersion(s)
 			if err != nil {
-				return nil, nil, err
+				return nil, nil, fmt.Errorf("%q: %w: %w", s, ErrBadSelector, err)
 			}
 			dir := fmt.Sprintf("%d.%d.%d", pv.Major, pv.Minor, pv.Patch)
 			for _, v := range all {
@@ -103,6 +102,10 @@ func (t *Tree) Select(ctx context.Context, selectors []string) ([]string, Only, 
 // release directory.
 var ErrNoRelease = errors.New("matches no release directory")
 
+// ErrBadSelector is returned by Select for a selector that is neither a
+// version, a line nor "all" (it wraps the version parser's error).
+var ErrBadSelector = errors.New("not a version, a line or \"all\"")
+
 // job is one artifact to audit.
 type job struct {
 	dir, name string
@@ -113,27 +116,89 @@ type job struct {
 // Run audits every artifact in the given release directories.
 func (t *Tree) Run(ctx context.Context, dirs []string, only Only) (*report.Report, error) {
 	rep := &report.Report{}
-	byDir := t.API.ByDir()
-	listings, errs := source.ReadDirs(ctx, t.Source, dirs, t.Jobs)
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	var jobs []job
-	for i, d := range dirs {
-		js, problem := t.dirJobs(d, listings[i], errs[i], only[d], byDir[d])
-		if problem != nil {
-			rep.Artifacts = append(rep.Artifacts, *problem)
-		}
-		jobs = append(jobs, js...)
-	}
-	results, err := t.runJobs(ctx, jobs)
+	err := t.Stream(ctx, dirs, only, func(a report.Artifact) { rep.Artifacts = append(rep.Artifacts, a) })
 	if err != nil {
 		return nil, err
 	}
-	sameDigest(results, jobs)
-	rep.Artifacts = append(rep.Artifacts, results...)
 	rep.Sort(timeline.CompareLines, source.CompareVersions)
 	return rep, nil
+}
+
+// dirWork is one release directory's share of a tree audit.
+type dirWork struct {
+	problem *report.Artifact // the directory's own problem, if any
+	jobs    []job
+	start   int // index of its first job among all jobs
+}
+
+// Stream audits every artifact in the given release directories and hands
+// each report entry to emit as soon as its whole directory is audited:
+// directories in the order given, a directory's own problem first, then
+// its artifacts by name. Only the entries not yet emitted are held, at
+// most the largest directory plus a few per worker, so memory does not
+// grow with the number of artifacts (issue 18 item 5). emit runs on the
+// caller's goroutine. After a cancellation some directories may have been
+// emitted; the error is ctx's.
+func (t *Tree) Stream(ctx context.Context, dirs []string, only Only, emit func(report.Artifact)) error {
+	byDir := t.API.ByDir()
+	listings, errs := source.ReadDirs(ctx, t.Source, dirs, t.Jobs)
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	var work []dirWork
+	var jobs []job
+	largest := 0
+	for i, d := range dirs {
+		js, problem := t.dirJobs(d, listings[i], errs[i], only[d], byDir[d])
+		work = append(work, dirWork{problem: problem, jobs: js, start: len(jobs)})
+		jobs = append(jobs, js...)
+		largest = max(largest, len(js))
+	}
+	out, release := t.runJobs(ctx, jobs, largest)
+	pending := map[int]report.Artifact{}
+	next, done := 0, 0
+	for r := range out {
+		pending[r.i] = r.a
+		if done++; t.Progress != nil {
+			t.Progress(done, len(jobs))
+		}
+		for next < len(work) && dirDone(work[next], pending) {
+			w := work[next]
+			results := make([]report.Artifact, len(w.jobs))
+			for k := range w.jobs {
+				results[k] = pending[w.start+k]
+				delete(pending, w.start+k)
+			}
+			sameDigest(results, w.jobs)
+			if w.problem != nil {
+				emit(*w.problem)
+			}
+			for _, a := range results {
+				emit(a)
+			}
+			release(len(w.jobs))
+			next++
+		}
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	for ; next < len(work); next++ { // directories with no job
+		if work[next].problem != nil {
+			emit(*work[next].problem)
+		}
+	}
+	return nil
+}
+
+// dirDone says whether every job of w has its result in pending.
+func dirDone(w dirWork, pending map[int]report.Artifact) bool {
+	for k := range w.jobs {
+		if _, ok := pending[w.start+k]; !ok {
+			return false
+		}
+	}
+	return true
 }
 
 // dirJobs lists one release directory: its artifacts (and those the API
@@ -213,41 +278,56 @@ func dirProblem(d, sev, code, msg string) report.Artifact {
 	}
 }
 
-// runJobs audits the jobs with t.Jobs workers, results in job order.
-func (t *Tree) runJobs(ctx context.Context, jobs []job) ([]report.Artifact, error) {
-	results := make([]report.Artifact, len(jobs))
+// jobResult is one job's report entry.
+type jobResult struct {
+	i int
+	a report.Artifact
+}
+
+// runJobs audits the jobs with t.Jobs workers, in job order, never more
+// than largest + 4 per worker ahead of the results the caller has
+// released (release(n) after handing n results on). The channel closes
+// when every job is done or ctx is cancelled.
+func (t *Tree) runJobs(ctx context.Context, jobs []job, largest int) (<-chan jobResult, func(n int)) {
 	nj := max(t.Jobs, 1)
-	var wg sync.WaitGroup
-	var mu sync.Mutex
-	done := 0
+	window := make(chan struct{}, largest+4*nj)
+	out := make(chan jobResult, nj)
 	ch := make(chan int)
+	var wg sync.WaitGroup
 	for w := 0; w < nj; w++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			for i := range ch {
-				results[i] = t.one(ctx, jobs[i])
-				if t.Progress != nil {
-					mu.Lock()
-					done++
-					t.Progress(done, len(jobs))
-					mu.Unlock()
-				}
+				out <- jobResult{i, t.one(ctx, jobs[i])}
 			}
 		}()
 	}
-	for i := range jobs {
-		if ctx.Err() != nil {
-			break
+	go func() {
+		defer close(ch)
+		for i := range jobs {
+			select {
+			case window <- struct{}{}:
+			case <-ctx.Done():
+				return
+			}
+			select {
+			case ch <- i:
+			case <-ctx.Done():
+				return
+			}
 		}
-		ch <- i
+	}()
+	go func() {
+		wg.Wait()
+		close(out)
+	}()
+	release := func(n int) {
+		for range n {
+			<-window
+		}
 	}
-	close(ch)
-	wg.Wait()
-	if err := ctx.Err(); err != nil {
-		return nil, err
-	}
-	return results, nil
+	return out, release
 }
 
 // sameDigest applies rule (c) of a proven digest: no other artifact of the
@@ -282,7 +362,7 @@ func sameDigest(results []report.Artifact, jobs []job) {
 			if hasCode(a.Findings, report.CodeDigestMismatch) {
 				continue // already a mismatch; one finding of the code is enough
 			}
-			if a.Sigstore.Status == report.StatusVerified {
+			if a.Sigstore.Status == report.StatusVerified || a.Sigstore.Status == string(sigstore.SignerVerified) {
 				a.Sigstore.Status = string(sigstore.DigestMismatch)
 				a.Sigstore.Reason = "another artifact of the release has a bundle for the same SHA-256"
 			}
@@ -292,20 +372,19 @@ func sameDigest(results []report.Artifact, jobs []job) {
 	}
 }
 
+// one audits one artifact. The listing and the API's claims go into
+// Files: Audit decides api-claim-missing, and opens each file once.
 func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 	var size int64
 	f := Files{
 		Name:       j.name,
 		DirVersion: j.dir,
-		Artifact: func() (io.ReadCloser, error) {
-			return j.list.Open(ctx, j.name, size)
+		Sibling:    j.list.SiblingFunc(ctx, j.name),
+		Digests:    map[string]string{},
+		Exists: func(suffix string) (bool, error) {
+			return j.list.Exists(ctx, j.name+suffix)
 		},
-		Sibling: func(suffix string, limit int64) ([]byte, error) {
-			return j.list.Fetch(ctx, j.name+suffix, limit)
-		},
-		Digests: map[string]string{},
 	}
-	var claims []string
 	if api := j.api; api != nil {
 		size = api.Size
 		// Every row's SHA-256: rows that disagree are a digest-mismatch.
@@ -320,26 +399,11 @@ func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 			f.Digests["api"] = api.SHA256
 		}
 		for suffix := range api.Claims() {
-			claims = append(claims, suffix)
+			f.Claims = append(f.Claims, suffix)
 		}
 	}
-	a := t.Auditor.Audit(ctx, f)
-	sort.Strings(claims)
-	// Audit fetched (or, from the listing, knew absent) every sibling: a
-	// claim is decided without another request.
-	for _, suffix := range claims {
-		if j.list.Presence(j.name+suffix) == source.Unknown {
-			// A source without listings, a sibling Audit did not need.
-			if rc, err := j.list.Open(ctx, j.name+suffix, 0); err == nil {
-				rc.Close()
-			}
-		}
-		if j.list.Presence(j.name+suffix) == source.Absent {
-			a.Findings = append(a.Findings, report.Finding{Severity: report.Mismatch, Code: report.CodeAPIClaimMissing,
-				Message: fmt.Sprintf("python.org's API lists %s%s, but it is not published", j.name, suffix)})
-		}
-	}
-	return a
+	f.Artifact = j.list.OpenFunc(ctx, j.name, size)
+	return t.Auditor.Audit(ctx, f)
 }
 
 // ownDigest says whether an independent source (not the bundle) gives the

@@ -2,10 +2,13 @@ package audit
 
 import (
 	"context"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 
 	"github.com/sigaudit/sigaudit/internal/mirror"
@@ -202,4 +205,126 @@ func TestAPIDuplicateRowsDisagree(t *testing.T) {
 		return
 	}
 	t.Fatal("Python-3.13.5.tgz not audited")
+}
+
+// Select's own errors are typed: callers test them with errors.Is.
+func TestSelectErrors(t *testing.T) {
+	tr, _ := realTree(t)
+	if _, _, err := tr.Select(context.Background(), []string{"3.99.1"}); !errors.Is(err, ErrNoRelease) {
+		t.Errorf("absent release: %v, want ErrNoRelease", err)
+	}
+	if _, _, err := tr.Select(context.Background(), []string{"3.x.y"}); !errors.Is(err, ErrBadSelector) {
+		t.Errorf("bad selector: %v, want ErrBadSelector", err)
+	}
+}
+
+// countingSource counts every Open of every file; unlisted hides the
+// directory listings (a mirror without them: files are probed).
+type countingSource struct {
+	source.Source
+	unlisted bool
+	mu       sync.Mutex
+	opens    map[string]int
+}
+
+func (c *countingSource) Open(ctx context.Context, version, name string) (io.ReadCloser, error) {
+	c.mu.Lock()
+	c.opens[version+"/"+name]++
+	c.mu.Unlock()
+	return c.Source.Open(ctx, version, name)
+}
+
+// unlistedSource has no listings: ReadDir yields an unlisted Listing.
+type unlistedSource struct{ *countingSource }
+
+func (u unlistedSource) ReadDir(ctx context.Context, version string) (*source.Listing, error) {
+	return source.NewListing(u, version, nil, false), nil
+}
+
+// No file is opened twice by a tree audit, with the API claiming every
+// sibling (issue 17 step 4), whether the source lists directories or not.
+func TestTreeOpensEachFileOnce(t *testing.T) {
+	for _, unlisted := range []bool{false, true} {
+		for _, digestOnly := range []bool{true, false} {
+			tr, _ := realTree(t)
+			cs := &countingSource{Source: tr.Source, opens: map[string]int{}}
+			tr.Source = cs
+			if unlisted {
+				tr.Source = unlistedSource{cs}
+			}
+			tr.Auditor = realAuditor(digestOnly)
+			api := source.API{}
+			for _, n := range []string{"Python-3.13.5.tgz", "Python-3.13.5.tar.xz"} {
+				u := "https://www.python.org/ftp/python/3.13.5/" + n
+				api[n] = source.APIFile{Name: n, URL: u, GPGSignatureFile: u + ".asc", SigstoreBundleFile: u + ".sigstore",
+					SigstoreCertFile: u + ".crt", SigstoreSignatureFile: u + ".sig", SBOMFile: u + ".spdx.json"}
+			}
+			tr.API = api
+			rep := runTree(t, tr, "3.13.5")
+			if len(rep.Artifacts) == 0 {
+				t.Fatal("nothing audited")
+			}
+			for f, n := range cs.opens {
+				if n > 1 {
+					t.Errorf("unlisted %v, digest-only %v: %s opened %d times", unlisted, digestOnly, f, n)
+				}
+			}
+			claims := 0
+			for _, a := range rep.Artifacts {
+				claims += codesOf(a, report.CodeAPIClaimMissing)
+			}
+			if claims == 0 {
+				t.Errorf("unlisted %v: no api-claim-missing although the API claims files the mirror lacks", unlisted)
+			}
+		}
+	}
+}
+
+// Stream hands a directory's entries on as soon as it is audited, not
+// after the whole tree: what it holds does not grow with the number of
+// artifacts. Run is Stream, sorted.
+func TestStreamIsIncremental(t *testing.T) {
+	tr, _ := realTree(t)
+	tr.Jobs = 1
+	ctx := context.Background()
+	dirs, only, err := tr.Select(ctx, []string{"all"})
+	must(t, err)
+	if len(dirs) < 3 {
+		t.Skipf("only %d release directories", len(dirs))
+	}
+	done, total, firstEmit := 0, 0, -1
+	tr.Progress = func(d, n int) { done, total = d, n }
+	var streamed []string
+	must(t, tr.Stream(ctx, dirs, only, func(a report.Artifact) {
+		if firstEmit < 0 {
+			firstEmit = done
+		}
+		streamed = append(streamed, a.Name)
+	}))
+	if firstEmit < 0 || firstEmit >= total {
+		t.Errorf("first entry emitted after %d of %d artifacts", firstEmit, total)
+	}
+	tr.Progress = nil
+	rep, err := tr.Run(ctx, dirs, only)
+	must(t, err)
+	if len(rep.Artifacts) != len(streamed) {
+		t.Errorf("Run has %d entries, Stream emitted %d", len(rep.Artifacts), len(streamed))
+	}
+}
+
+// A cancelled Stream returns ctx's error and leaves no worker behind.
+func TestStreamCancelled(t *testing.T) {
+	tr, _ := realTree(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	dirs, only, err := tr.Select(ctx, []string{"all"})
+	must(t, err)
+	n := 0
+	tr.Progress = func(int, int) {
+		if n++; n == 2 {
+			cancel()
+		}
+	}
+	if err := tr.Stream(ctx, dirs, only, func(report.Artifact) {}); !errors.Is(err, context.Canceled) {
+		t.Errorf("Stream after cancel: %v", err)
+	}
 }

@@ -13,6 +13,7 @@
 # each is reported), BASELINE=REF (also measure the sigaudit of git ref REF,
 # e.g. main, built from `git archive`), ARTIFACTS=VERSION (also audit that
 # version with its artifacts, served as synthetic bytes of their real size).
+# Prints the tables and writes them to bench/HTTP-RESULTS.md.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 LINE=${1:-3.13}
@@ -24,6 +25,11 @@ trap 'rm -rf "$work"' EXIT
 
 CGO_ENABLED=0 go build -trimpath -o "$work/sigaudit" ./cmd/sigaudit
 go build -o "$work/httpbench" ./bench/httpbench
+exec > >(tee bench/HTTP-RESULTS.md)
+echo "# sigaudit over HTTP: requests, connections, wall time"
+echo
+echo "Measured by \`bench/http.sh $LINE $JOBS\` (DELAY=$DELAY RUNS=$RUNS${BASELINE:+ BASELINE=$BASELINE}${ARTIFACTS:+ ARTIFACTS=$ARTIFACTS}); load average at start: $(cut -d' ' -f1-3 /proc/loadavg)."
+echo
 
 echo "## sigaudit $(git rev-parse --short HEAD) ($(nproc) cores, $(go version | awk '{print $3}'), $(date -u +%Y-%m-%dT%H:%MZ))"
 echo

@@ -9,6 +9,8 @@ import (
 	"crypto/sha256"
 	"encoding/binary"
 	"math/big"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -323,6 +325,13 @@ func TestSigningKeyChecks(t *testing.T) {
 	expSelfSig := newEntity(t, packet.PubKeyAlgoEdDSA, 0) // the self-signature itself expires after an hour
 	resignSelf(t, expSelfSig, func(s *packet.Signature) { l := uint32(3600); s.SigLifetimeSecs = &l })
 
+	// A self-signature with a critical notation sigaudit does not know:
+	// go-crypto drops it, so the key has no valid self-signature.
+	critSelf := newEntity(t, packet.PubKeyAlgoEdDSA, 0)
+	resignSelf(t, critSelf, func(s *packet.Signature) {
+		s.Notations = []*packet.Notation{{Name: "x@example.org", Value: []byte("v"), IsCritical: true}}
+	})
+
 	rsa1024, err := openpgp.NewEntity("Weak RM", "", "weak@example.org", &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 1024, Time: func() time.Time { return t0 }})
 	if err != nil {
 		t.Fatal(err)
@@ -333,7 +342,7 @@ func TestSigningKeyChecks(t *testing.T) {
 	}
 	dsaKey := newDSAEntity(t)
 
-	k := keyringOf(t, withSub, rsaEnc, expSub, revSub, certifyOnly, noFlags, expSelfSig, rsa1024, k1, dsaKey)
+	k := keyringOf(t, withSub, rsaEnc, expSub, revSub, certifyOnly, noFlags, expSelfSig, critSelf, rsa1024, k1, dsaKey)
 	runChecks(t, []checkCase{
 		{"signing subkey", k, signWith(t, withSub, data, signed, signOpts{key: signSub}), data, fpr(withSub), Verified, ""},
 		{"subkey without the signing flag", k, signWith(t, rsaEnc, data, signed, signOpts{key: encSub}), data, fpr(rsaEnc), Invalid,
@@ -350,6 +359,8 @@ func TestSigningKeyChecks(t *testing.T) {
 		{"self-signature expired before signing", k, signWith(t, expSelfSig, data, signed, signOpts{}), data, fpr(expSelfSig), Invalid,
 			"the signing key's self-signature had expired when the signature was made"},
 		{"self-signature valid when signing", k, signWith(t, expSelfSig, data, t0.Add(30*time.Minute), signOpts{}), data, fpr(expSelfSig), Verified, ""},
+		{"self-signature with a critical notation", k, signWith(t, critSelf, data, signed, signOpts{}), data, fpr(critSelf), Invalid,
+			"the signing key is not valid: no valid self signature found"},
 		{"RSA 1024", k, signWith(t, rsa1024, data, signed, signOpts{}), data, fpr(rsa1024), Invalid,
 			"the primary key is an RSA key of 1024 bits (at least 2047 required)"},
 		{"secp256k1", k, signWith(t, k1, data, signed, signOpts{}), data, fpr(k1), Invalid,
@@ -383,4 +394,45 @@ func newDSAEntity(t *testing.T) *openpgp.Entity {
 	}
 	e.Identities[uid.Id] = &openpgp.Identity{Primary: e, Name: uid.Id, UserId: uid, SelfCertifications: []*packet.VerifiableSignature{packet.NewVerifiableSig(self)}}
 	return e
+}
+
+// Every real python.org signature in the shared material passes every
+// check that does not need the artifact (its packet, subpackets, own
+// times, and its key at signing time), and 3.13.5's verifies over the
+// real tarball.
+func TestSharedRealSignatures(t *testing.T) {
+	files, _ := filepath.Glob("../../shared/realdata/pgp/signatures/*.asc")
+	if len(files) == 0 {
+		t.Skip("no shared signatures")
+	}
+	k := defaultKeyring(t)
+	want := map[string]string{"Python-3.11.2.tar.xz.asc": pablo, "Python-3.13.0.tar.xz.asc": thomas, "Python-3.13.5.tar.xz.asc": thomas}
+	for _, p := range files {
+		s := readSig(t, p)
+		if s.reject != "" {
+			t.Errorf("%s: %s", p, s.reject)
+		}
+		if r := sigTimeReject(s.packet, time.Now()); r != "" {
+			t.Errorf("%s: %s", p, r)
+		}
+		e, pk := k.lookup(s)
+		if e == nil {
+			t.Errorf("%s: signer not in the keyring", p)
+			continue
+		}
+		if r := k.keyValid(e, pk, s.packet); r != "" {
+			t.Errorf("%s: %s", p, r)
+		}
+		if fp, ok := want[filepath.Base(p)]; ok && fingerprint(e.PrimaryKey.Fingerprint) != fp {
+			t.Errorf("%s: signed by %s, want %s", p, fingerprint(e.PrimaryKey.Fingerprint), fp)
+		}
+	}
+	f, err := os.Open(realTarball)
+	if err != nil {
+		t.Skipf("real artifact not available: %v", err)
+	}
+	defer f.Close()
+	if v := k.Verify(readSig(t, "../../shared/realdata/pgp/signatures/Python-3.13.5.tar.xz.asc"), f, []string{thomas}); v.Status != Verified {
+		t.Errorf("shared 3.13.5 .asc: %+v", v)
+	}
 }

@@ -15,20 +15,21 @@ const (
 	CodeSigstoreUntrusted   = "sigstore-untrusted" // mismatch: chain, log or timestamp not trusted
 	CodeSigstoreMalformed   = "sigstore-malformed" // mismatch: bundle cannot be read
 	CodeSigstoreUnsupported = "sigstore-unsupported"
-	CodeDigestMismatch      = "digest-mismatch"        // mismatch: SHA-256 of artifact, bundle, SBOM or API disagree
-	CodePGPNotGuaranteed    = "pgp-not-guaranteed"     // note: .asc present where PEP 761 guarantees none
-	CodeLegacyFormat        = "sigstore-legacy-format" // note: .crt + .sig instead of a bundle
-	CodeSigningTimeUnproven = "signing-time-unproven"  // note: no log entry or timestamp proves when it was signed
-	CodeUnknownArtifact     = "unknown-artifact"       // note: file name sigaudit cannot map to a version and kind
-	CodeUnknownLine         = "unknown-line"           // gap: release line not in the timeline
-	CodeSourceError         = "source-error"           // mismatch: the artifact or a signature could not be read
-	CodePGPNotChecked       = "pgp-not-checked"        // note: --digest-only, the .asc was not verified
-	CodeDigestUnconfirmed   = "digest-unconfirmed"     // note: no independent SHA-256 confirms the bundle digest
-	CodeAPIClaimMissing     = "api-claim-missing"      // mismatch: the API lists a signature file that is not published
-	CodeSigstoreNotChecked  = "sigstore-not-checked"   // gap: a guaranteed bundle could not be checked at all
-	CodeSignedOutsideWindow = "signed-outside-window"  // mismatch: the bundle was signed outside the version's signing window
-	CodeReleaseIncomplete   = "release-incomplete"     // gap: a selected release is empty or has no source tarball
-	CodePGPRecordUnknown    = "pgp-record-unknown"     // note: no .asc, and python.org's record does not say whether one is published
+	CodeDigestMismatch      = "digest-mismatch"          // mismatch: SHA-256 of artifact, bundle, SBOM or API disagree
+	CodePGPNotGuaranteed    = "pgp-not-guaranteed"       // note: .asc present where PEP 761 guarantees none
+	CodeLegacyFormat        = "sigstore-legacy-format"   // note: .crt + .sig instead of a bundle
+	CodeSigningTimeUnproven = "signing-time-unproven"    // note: no log entry or timestamp proves when it was signed
+	CodeUnknownArtifact     = "unknown-artifact"         // note: file name sigaudit cannot map to a version and kind
+	CodeUnknownLine         = "unknown-line"             // gap: release line not in the timeline
+	CodeSourceError         = "source-error"             // mismatch: the artifact or a signature could not be read
+	CodePGPNotChecked       = "pgp-not-checked"          // note: --digest-only, the .asc was not verified
+	CodeDigestUnconfirmed   = "digest-unconfirmed"       // note: no independent SHA-256 confirms the bundle digest
+	CodeAPIClaimMissing     = "api-claim-missing"        // mismatch: the API lists a signature file that is not published
+	CodeSigstoreNotChecked  = "sigstore-not-checked"     // gap: a guaranteed bundle could not be checked at all
+	CodeSignedOutsideWindow = "signed-outside-window"    // mismatch: the bundle was signed outside the version's signing window
+	CodeReleaseIncomplete   = "release-incomplete"       // gap: a selected release is empty or has no source tarball
+	CodePGPRecordUnknown    = "pgp-record-unknown"       // note: no .asc, and python.org's record does not say whether one is published
+	CodeArchiveVersion      = "archive-version-mismatch" // mismatch: a source tarball's top-level directory names another release
 )
 
 var codeText = map[string]string{
@@ -58,6 +59,7 @@ var codeText = map[string]string{
 	CodeSignedOutsideWindow: "The Sigstore bundle was signed outside the time python.org signed this version",
 	CodeReleaseIncomplete:   "A selected release directory is empty or lacks a source tarball",
 	CodePGPRecordUnknown:    "No .asc is published, and python.org's record does not say whether this kind of artifact is PGP-signed",
+	CodeArchiveVersion:      "The source tarball's top-level directory names another release than its name or --release",
 }
 
 // codeFix says what to do about each finding code: the "what to do" of
@@ -89,6 +91,7 @@ var codeFix = map[string]string{
 	CodeSignedOutsideWindow: "Fetch this release's own bundle from python.org: this one was signed for another release.",
 	CodeReleaseIncomplete:   "Check the selector and the mirror: the release directory lacks its files.",
 	CodePGPRecordUnknown:    "Nothing to fix in the mirror: rely on Sigstore for this file, or check python.org for an .asc and tell sigaudit's maintainers.",
+	CodeArchiveVersion:      "Do not use the tarball as this release: it is another release renamed (no signature binds a file name).",
 }
 
 // codeDescription is a one-line description of a finding code.

@@ -176,3 +176,26 @@ func thomasIDOr(id string) Expect {
 	}
 	return thomasID
 }
+
+// A real bundle checked against a root from before it was signed: not
+// verified, and the unverified log time lets the caller say the root may
+// be too old.
+func TestLogTimeWarning(t *testing.T) {
+	b := loadBundle(t, "Python-3.14.0.tgz.sigstore")
+	insp := b.Inspect()
+	if insp.LogTime.Year() < 2025 {
+		t.Fatalf("log time %v", insp.LogTime)
+	}
+	st, _, err := CurrentTrust("", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if w := st.SigningTimeWarning(insp.LogTime); w != "" {
+		t.Errorf("embedded root warns for a bundle it covers: %s", w)
+	}
+	old := st
+	old.AsOf = insp.LogTime.Add(-24 * time.Hour)
+	if w := old.SigningTimeWarning(insp.LogTime); !strings.Contains(w, "after the trust root") {
+		t.Errorf("no warning: %q", w)
+	}
+}

@@ -79,6 +79,10 @@ type Verdict struct {
 	SigningTime time.Time
 	TimeProof   string
 	LogIndex    *int64
+	// LogTime is the integrated time the first transparency log entry
+	// claims, unverified (for TrustState.SigningTimeWarning when a bundle
+	// does not verify against an old root); zero without an entry.
+	LogTime time.Time
 	// DigestAlgorithm and Digest are what a message-signature bundle says
 	// it signs, read without verifying (for cross-checks); Digest is hex.
 	DigestAlgorithm string
@@ -244,6 +248,9 @@ func (b *Bundle) inspect() Verdict {
 	if entries := b.b.GetVerificationMaterial().GetTlogEntries(); len(entries) > 0 {
 		idx := entries[0].GetLogIndex()
 		v.LogIndex = &idx
+		if it := entries[0].GetIntegratedTime(); it > 0 {
+			v.LogTime = time.Unix(it, 0).UTC()
+		}
 	}
 	return v
 }

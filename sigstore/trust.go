@@ -61,18 +61,24 @@ func parseRoot(name string, b []byte) (*root.TrustedRoot, error) {
 	return tr, nil
 }
 
+// readRootFile reads a small trust file: regular files only (a FIFO or a
+// device is refused before it is read, and opening never blocks), at most
+// MaxBundleSize bytes.
 func readRootFile(path string) ([]byte, error) {
-	f, err := os.Open(path)
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
-	fi, err := f.Stat()
+	fi, err := os.Stat(path)
 	if err != nil {
 		return nil, err
 	}
 	if !fi.Mode().IsRegular() {
 		return nil, fmt.Errorf("%s: not a regular file", path)
+	}
+	f, err := os.OpenFile(path, openFlags, 0)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	if fi2, err := f.Stat(); err != nil || !fi2.Mode().IsRegular() || !os.SameFile(fi, fi2) {
+		return nil, fmt.Errorf("%s: changed while being opened", path)
 	}
 	b, err := io.ReadAll(io.LimitReader(f, MaxBundleSize+1))
 	if err != nil {
@@ -297,6 +303,11 @@ func updateTrust(ctx context.Context, o TrustOptions) (TrustState, error) {
 	if err := os.MkdirAll(o.CacheDir, 0o700); err != nil {
 		return TrustState{}, err
 	}
+	unlock, err := lockDir(o.CacheDir)
+	if err != nil {
+		return TrustState{}, err
+	}
+	defer unlock()
 	metaDir := filepath.Join(o.CacheDir, cacheMetaDir, tuf.URLToPath(repo))
 	staging, err := os.MkdirTemp(o.CacheDir, ".update-")
 	if err != nil {

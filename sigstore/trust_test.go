@@ -168,7 +168,7 @@ func TestTrustUpdate(t *testing.T) {
 	// No staging directory is left behind.
 	ents, _ := os.ReadDir(f.dir)
 	for _, e := range ents {
-		if strings.HasPrefix(e.Name(), ".") {
+		if strings.HasPrefix(e.Name(), ".") && e.Name() != ".lock" {
 			t.Errorf("left %s", e.Name())
 		}
 	}
@@ -400,4 +400,49 @@ func TestCurrentTrust(t *testing.T) {
 		t.Error("empty root accepted")
 	}
 	var _ *root.TrustedRoot
+}
+
+func TestTrustOversizedAndCancelled(t *testing.T) {
+	f := newTrustFixture(t)
+	// A mirror serving an endless timestamp.json: cut at go-tuf's bound.
+	f.repo.Put("timestamp.json", bytes.Repeat([]byte(" "), 1<<20))
+	f.refused(t, "more than the 16384 bytes expected")
+	// A cancelled update.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if _, err := UpdateTrust(ctx, f.opts); !errors.Is(err, context.Canceled) || !errors.Is(err, ErrTrustUpdate) {
+		t.Errorf("cancelled: %v", err)
+	}
+	if st, _, _ := CurrentTrust(f.dir, ""); st.Info.SHA256 != f.state.Info.SHA256 {
+		t.Error("root changed")
+	}
+}
+
+// A cache updated long ago (every cached file expired since) still
+// updates from a repository that has moved on, rotated its root included.
+func TestTrustStaleCacheUpdates(t *testing.T) {
+	f := newTrustFixture(t)
+	later := time.Now().AddDate(2, 0, 0)
+	exp := later.AddDate(1, 0, 0).UTC().Truncate(time.Second)
+	f.repo.Root.Signed.Expires = exp
+	f.repo.Targets.Signed.Expires = exp
+	f.repo.Snapshot.Signed.Expires = exp
+	f.repo.Timestamp.Signed.Expires = exp
+	if err := f.repo.RotateRoot(true); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.repo.SetTarget("trusted_root.json", compactRoot(t)); err != nil {
+		t.Fatal(err)
+	}
+	if err := f.repo.Publish(); err != nil {
+		t.Fatal(err)
+	}
+	f.opts.Now = func() time.Time { return later }
+	st, err := UpdateTrust(context.Background(), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.TUFRootVersion != 2 || st.Info.SHA256 != sha256hex(compactRoot(t)) || !st.Updated.Equal(later.UTC().Truncate(time.Second)) {
+		t.Errorf("%+v", st)
+	}
 }

@@ -83,9 +83,9 @@ func runAudit(e *env, pos []string, af *auditorFlags, rf *reportFlags, tr *treeF
 	}
 	rep, err := t.Run(e.ctx, dirs, only)
 	if err != nil {
-		return opErr("", "audit interrupted: %v", err)
+		return interruptedErr("audit", err)
 	}
-	rf.trustedRoot = af.trust.trustedRoot
+	rf.trustedRoot, rf.tufCache = af.trust.trustedRoot, af.trust.tufCache
 	return rf.emit(e, rep)
 }
 

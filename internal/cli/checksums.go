@@ -55,7 +55,7 @@ func checkKind(flagName, kind string) error {
 	case "", source.KindSource, source.KindWindows, source.KindMacOS, source.KindAndroid, source.KindDocs:
 		return nil
 	}
-	return usageErr("use "+flagName+" source|windows|macos|android|docs", "unknown %s %q", flagName, kind)
+	return choiceErr(flagName, kind, []string{source.KindSource, source.KindWindows, source.KindMacOS, source.KindAndroid, source.KindDocs})
 }
 
 func runChecksums(e *env, pos []string, f *checksumsFlags) error {
@@ -82,7 +82,7 @@ func runChecksums(e *env, pos []string, f *checksumsFlags) error {
 	}
 	rep, err := t.Run(e.ctx, dirs, only)
 	if err != nil {
-		return opErr("", "interrupted: %v", err)
+		return interruptedErr("checksums", err)
 	}
 	if missing := audit.KeepArtifacts(rep, f.artifacts, f.kind); len(missing) > 0 {
 		return usageErr("check the artifact name", "--artifact %q is not in the selected releases", missing[0])

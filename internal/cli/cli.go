@@ -185,6 +185,9 @@ func newRoot(e *env) *cobra.Command {
 		newVerifyBundleCmd(e),
 		newVerifyCmd(e),
 		newVersionCmd(e),
+		newTrustCmd(e),
+		newLintCmd(e),
+		newPinCmd(e),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {
@@ -197,6 +200,13 @@ func newRoot(e *env) *cobra.Command {
 	var walk func(c *cobra.Command)
 	walk = func(c *cobra.Command) {
 		c.Args = usageArgs(c.Args)
+		if c.HasSubCommands() && c.RunE == nil && c.Run == nil {
+			// A command group named alone (sigaudit trust) is a usage
+			// error, not a help page with exit 0.
+			c.RunE = func(c *cobra.Command, args []string) error {
+				return usageErr("run '"+c.CommandPath()+" --help' for its commands", "%s: no command given", c.CommandPath())
+			}
+		}
 		c.InitDefaultHelpFlag()
 		c.Flags().Lookup("help").Usage = "print this help"
 		for _, sub := range c.Commands() {

@@ -1,8 +1,13 @@
 package cli
 
 import (
+	"archive/tar"
 	"bytes"
+	"compress/gzip"
 	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -155,4 +160,131 @@ func TestCanonicalName(t *testing.T) {
 			t.Errorf("canonicalName(%q, %q, %q) = %q, want %q", c.base, c.v, c.kind, got, c.want)
 		}
 	}
+}
+
+// writeTarball writes a gzip'd tar whose first entry is top/README.
+func writeTarball(t *testing.T, path, top string) {
+	t.Helper()
+	var buf bytes.Buffer
+	gz := gzip.NewWriter(&buf)
+	tw := tar.NewWriter(gz)
+	body := []byte("hello\n")
+	if err := tw.WriteHeader(&tar.Header{Name: top + "/README", Mode: 0o644, Size: int64(len(body)), Typeflag: tar.TypeReg}); err != nil {
+		t.Fatal(err)
+	}
+	tw.Write(body)
+	tw.Close()
+	gz.Close()
+	if err := os.WriteFile(path, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// A source tarball renamed as another release is caught by its top-level
+// directory (issue 16.3), under its own name or through --release.
+func TestVerifyTopDir(t *testing.T) {
+	dir := t.TempDir()
+	renamed := filepath.Join(dir, "Python-3.12.11.tgz")
+	writeTarball(t, renamed, "Python-3.13.5")
+	right := filepath.Join(dir, "Python-3.13.5.tgz")
+	writeTarball(t, right, "Python-3.13.5")
+	docker := filepath.Join(dir, "python.tgz")
+	writeTarball(t, docker, "Python-3.13.5")
+	for _, c := range []struct {
+		args []string
+		bad  bool
+	}{
+		{[]string{"verify", "--format", "json", "--fail-on", "none", renamed}, true},
+		{[]string{"verify", "--format", "json", "--fail-on", "none", "--release", "3.12.11", docker}, true},
+		{[]string{"verify", "--format", "json", "--fail-on", "none", right}, false},
+		{[]string{"verify", "--format", "json", "--fail-on", "none", "--release", "3.13.5", docker}, false},
+	} {
+		code, out, errOut := runEnv(t, Env{Args: c.args})
+		if code != ExitOK {
+			t.Fatalf("%q: exit %d: %s", c.args, code, errOut)
+		}
+		if got := strings.Contains(out, `"archive-version-mismatch"`); got != c.bad {
+			t.Errorf("%q: archive-version-mismatch %v, want %v\n%s", c.args, got, c.bad, out)
+		}
+	}
+	code, _, _ := runEnv(t, Env{Args: []string{"verify", renamed}})
+	if code != ExitFindings {
+		t.Errorf("renamed tarball: exit %d, want %d", code, ExitFindings)
+	}
+}
+
+// Colour and the terminal width only for a terminal, and never with
+// NO_COLOR.
+func TestLayoutOptions(t *testing.T) {
+	rf := &reportFlags{show: "all", wide: true}
+	term := &env{stdoutIsTerminal: true, width: 120, getenv: func(string) string { return "" }}
+	if o := rf.options(term, true); !o.Color || o.Width != 120 || o.Show != "all" || !o.Wide {
+		t.Errorf("terminal: %+v", o)
+	}
+	noColor := &env{stdoutIsTerminal: true, width: 120, getenv: func(k string) string {
+		if k == "NO_COLOR" {
+			return "1"
+		}
+		return ""
+	}}
+	if o := rf.options(noColor, true); o.Color {
+		t.Errorf("NO_COLOR: %+v", o)
+	}
+	if o := rf.options(term, false); o.Color || o.Width != 0 {
+		t.Errorf("file output: %+v", o)
+	}
+	if o := layout(&env{getenv: func(string) string { return "" }}, false); o.Color || o.Width != 0 {
+		t.Errorf("plan/policy off a terminal: %+v", o)
+	}
+}
+
+func TestVersionOutput(t *testing.T) {
+	now := func() time.Time { return time.Date(2026, 11, 25, 0, 0, 0, 0, time.UTC) }
+	code, out, _ := runEnv(t, Env{Args: []string{"version"}, Now: now})
+	if code != ExitOK {
+		t.Fatal(code)
+	}
+	for _, want := range []string{"sigaudit ", "go ", "timeline ", "trusted root  sha256 ", "record "} {
+		if !strings.Contains(out, want) {
+			t.Errorf("version lacks %q:\n%s", want, out)
+		}
+	}
+	_, out2, _ := runEnv(t, Env{Args: []string{"--version"}, Now: now})
+	if out2 != out {
+		t.Errorf("--version differs from version:\n%s\n%s", out2, out)
+	}
+	code, js, _ := runEnv(t, Env{Args: []string{"version", "--format", "json"}, Now: now})
+	var v VersionInfo
+	if err := json.Unmarshal([]byte(js), &v); err != nil || code != ExitOK {
+		t.Fatalf("%v %d %s", err, code, js)
+	}
+	if v.Schema != "sigaudit/v1" || v.Version == "" || len(v.TrustedRoot.SHA256) != 64 || v.Record.Artifacts == 0 || v.Record.AgeDays <= 0 {
+		t.Errorf("version JSON: %+v", v)
+	}
+}
+
+func FuzzLongFlags(f *testing.F) {
+	for _, s := range []string{"policy -format json", "audit --jobs 4 -- -x", "verify -sha256=ab -", "-h", "x -- -policy"} {
+		f.Add(s)
+	}
+	root := NewRootCommand(nil, nil)
+	f.Fuzz(func(t *testing.T, line string) {
+		args := strings.Split(line, " ")
+		got := longFlags(root, args)
+		if len(got) != len(args) {
+			t.Fatalf("%q -> %q: length changed", args, got)
+		}
+		dash := false
+		for i := range args {
+			if dash && got[i] != args[i] {
+				t.Fatalf("%q -> %q: changed after --", args, got)
+			}
+			if got[i] != args[i] && got[i] != "-"+args[i] {
+				t.Fatalf("%q -> %q: rewrote %q", args, got, args[i])
+			}
+			if args[i] == "--" {
+				dash = true
+			}
+		}
+	})
 }

@@ -111,6 +111,37 @@ func readFileErr(flagName string, err error) error {
 	return usageErr("check the "+flagName+" path", "cannot read %s file: %v", flagName, err)
 }
 
+// conflictErr: two flags that cannot be given together.
+func conflictErr(a, b string) error {
+	return usageErr("drop one of them", "%s and %s cannot be combined", a, b)
+}
+
+// choiceErr: a flag value outside its fixed set.
+func choiceErr(flag, value string, allowed []string) error {
+	return usageErr("use "+flag+" "+strings.Join(allowed, "|"), "unknown %s %q", flag, value)
+}
+
+// sha256Err: a --sha256 value that is not 64 hex digits.
+func sha256Err(value string) error {
+	return usageErr("give 64 hex digits", "malformed --sha256 %q", value)
+}
+
+// flagFileErr: a file named by a flag that cannot be read or parsed.
+func flagFileErr(flag, hint string, err error) error {
+	return usageErr(hint, "%s: %v", flag, err)
+}
+
+// interruptedErr: a job stopped before it finished (Ctrl-C, SIGTERM, or
+// an error of the source).
+func interruptedErr(what string, err error) error {
+	return opErr("", "%s interrupted: %v", what, err)
+}
+
+// oneArtifactErr: flags that describe a single artifact given with several.
+func oneArtifactErr(flags string) error {
+	return usageErr("verify one artifact at a time with them", "%s take one artifact", flags)
+}
+
 // printErr prints err the age way and maps it to an exit code.
 func printErr(stderr io.Writer, err error) int {
 	if err == nil {

@@ -61,15 +61,15 @@ func (t *trustFlags) register(fs *pflag.FlagSet) {
 	fs.StringVar(&t.trustedRoot, "trusted-root", "", "Sigstore trusted_root.json `FILE` to use instead of the embedded public-good root")
 	fs.BoolVar(&t.offline, "offline", false, "never touch the network for trust material (the default unless --refresh-trust)")
 	fs.BoolVar(&t.refreshTrust, "refresh-trust", false, "update the Sigstore trust root through TUF (needs the network)")
-	fs.StringVar(&t.tufCache, "tuf-cache", "", "TUF metadata cache `DIR` for --refresh-trust (default: the user cache dir)")
+	fs.StringVar(&t.tufCache, "tuf-cache", "", "TUF cache `DIR` of 'sigaudit trust update' and --refresh-trust (default: the user cache dir)")
 }
 
 func (t *trustFlags) check() error {
 	if t.offline && t.refreshTrust {
-		return usageErr("drop one of them", "--offline and --refresh-trust cannot be combined")
+		return conflictErr("--offline", "--refresh-trust")
 	}
 	if t.trustedRoot != "" && t.refreshTrust {
-		return usageErr("drop one of them", "--trusted-root and --refresh-trust cannot be combined")
+		return conflictErr("--trusted-root", "--refresh-trust")
 	}
 	return nil
 }
@@ -103,7 +103,7 @@ func (t *trustFlags) loaders() (func() (*pgp.Keyring, error), func() (*sigstore.
 		case t.trustedRoot != "":
 			tr, err := sigstore.LoadTrustedRoot(t.trustedRoot)
 			if err != nil {
-				return nil, usageErr("pass a Sigstore trusted_root.json", "--trusted-root: %v", err)
+				return nil, flagFileErr("--trusted-root", "pass a Sigstore trusted_root.json", err)
 			}
 			return sigstore.NewVerifier(tr), nil
 		case t.refreshTrust:
@@ -121,9 +121,15 @@ func (t *trustFlags) loaders() (func() (*pgp.Keyring, error), func() (*sigstore.
 			}
 			return sigstore.NewVerifier(tr), nil
 		}
-		tr, err := sigstore.EmbeddedTrustedRoot()
+		// The root of the last 'sigaudit trust update' when it is newer
+		// than the embedded one, else the embedded root.
+		dir := t.tufCache
+		if dir == "" {
+			dir, _ = sigstore.DefaultCacheDir()
+		}
+		tr, _, err := sigstore.LoadTrust(dir, "")
 		if err != nil {
-			return nil, err
+			return nil, opErr("run 'sigaudit trust update' again, or remove the TUF cache", "%v", err)
 		}
 		return sigstore.NewVerifier(tr), nil
 	})
@@ -188,8 +194,9 @@ type reportFlags struct {
 	sarif    string
 	junit    string
 	markdown string
-	// trustedRoot is the --trusted-root in use, for Report.Tool.
-	trustedRoot string
+	// trustedRoot and tufCache say which trust root is in use, for
+	// Report.Tool.
+	trustedRoot, tufCache string
 }
 
 // showValues are the values of --show.
@@ -214,7 +221,7 @@ func (r *reportFlags) check() error {
 		return err
 	}
 	if !slices.Contains(showValues, r.show) {
-		return usageErr("use --show "+strings.Join(showValues, "|"), "unknown --show %q", r.show)
+		return choiceErr("--show", r.show, showValues)
 	}
 	seen := map[string]string{}
 	for _, o := range r.outputs() {
@@ -258,7 +265,7 @@ func failSet(s string) (map[string]bool, error) {
 	case "none":
 		return map[string]bool{}, nil
 	}
-	return nil, usageErr("use --fail-on note|gap|mismatch|none", "unknown --fail-on %q", s)
+	return nil, choiceErr("--fail-on", s, []string{"note", "gap", "mismatch", "none"})
 }
 
 // emit renders rep to stdout (or --output) and to every side output,

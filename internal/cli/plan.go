@@ -61,14 +61,14 @@ func newPlanCmd(e *env) *cobra.Command {
 			}
 			for _, k := range kinds {
 				if !slices.Contains(audit.PlanKinds, k) {
-					return usageErr("use --kind "+strings.Join(audit.PlanKinds, "|"), "unknown --kind %q", k)
+					return choiceErr("--kind", k, audit.PlanKinds)
 				}
 			}
 			p, err := audit.BuildPlan(tl, pos, tf.options(), when, kinds...)
 			if err != nil {
 				return versionErr(err)
 			}
-			p.Tool = tool("")
+			p.Tool = tool("", "")
 			return report.RenderPlan(e.stdout, format, p, layout(e, wide))
 		},
 	}

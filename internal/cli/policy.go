@@ -35,7 +35,7 @@ func newPolicyCmd(e *env) *cobra.Command {
 			if err != nil {
 				return versionErr(err)
 			}
-			p.Tool = tool("")
+			p.Tool = tool("", "")
 			return report.RenderPolicy(e.stdout, format, p, layout(e, wide))
 		},
 	}

@@ -8,10 +8,10 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
-	"syscall"
 
 	"github.com/spf13/cobra"
 
+	"github.com/sigaudit/sigaudit/archive"
 	"github.com/sigaudit/sigaudit/audit"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/source"
@@ -66,7 +66,7 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 		return usageErr("run 'sigaudit verify --help'", "no artifact given")
 	}
 	if (f.asc != "" || f.bundle != "" || f.sha != "" || f.release != "") && len(pos) > 1 {
-		return usageErr("verify one artifact at a time with them", "--asc, --bundle, --sha256 and --release take one artifact")
+		return oneArtifactErr("--asc, --bundle, --sha256 and --release")
 	}
 	if err := checkKind("--kind", f.kind); err != nil {
 		return err
@@ -75,7 +75,7 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 	if f.sha != "" {
 		d, ok := source.NormalizeSHA256(f.sha)
 		if !ok {
-			return usageErr("give 64 hex digits", "malformed --sha256 %q", f.sha)
+			return sha256Err(f.sha)
 		}
 		digest = d
 	}
@@ -111,13 +111,43 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 		if err != nil {
 			return err
 		}
-		rep.Artifacts = append(rep.Artifacts, a.Audit(e.ctx, lf))
+		art := a.Audit(e.ctx, lf)
+		if lf.Artifact != nil {
+			checkTopDir(&art, p, names[i])
+		}
+		rep.Artifacts = append(rep.Artifacts, art)
 		if len(pos) > 1 {
 			prog.update(i+1, len(pos))
 		}
 	}
-	f.rf.trustedRoot = f.af.trust.trustedRoot
+	f.rf.trustedRoot, f.rf.tufCache = f.af.trust.trustedRoot, f.af.trust.tufCache
 	return f.rf.emit(e, rep)
+}
+
+// checkTopDir reads the first header of a source tarball and checks that
+// its top-level directory is the release's (Python-3.13.5/): no signature
+// binds a file name, so a release renamed wholesale, signatures and all,
+// is caught only here.
+func checkTopDir(art *report.Artifact, path string, nm named) {
+	n := source.ParseName(nm.name, nm.dir)
+	if !n.Known || n.Kind != source.KindSource {
+		return
+	}
+	fh, err := openRegular(path)
+	if err != nil {
+		return // the audit already reported why the file cannot be read
+	}
+	defer fh.Close()
+	top, err := archive.TopDir(fh, nm.name)
+	if err != nil {
+		// Not a readable tarball: then it is not python.org's either, and
+		// its signatures cannot verify over it (they say so).
+		return
+	}
+	if want := archive.ExpectedTopDir(n.Version); top != want {
+		art.Findings = append(art.Findings, report.Finding{Severity: report.Mismatch, Code: report.CodeArchiveVersion,
+			Message: fmt.Sprintf("the tarball holds %s/, not %s/: another release under this name", top, want)})
+	}
 }
 
 // digestFlag is the Digests key of --sha256.
@@ -265,40 +295,10 @@ func statArtifact(path, digest string) (fs.FileInfo, error) {
 	return st, nil
 }
 
-// openRegular opens p without blocking (a FIFO would block a plain open)
-// and refuses anything but a regular file.
-func openRegular(p string) (*os.File, error) {
-	fh, err := os.OpenFile(p, os.O_RDONLY|syscall.O_NONBLOCK, 0)
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return nil, fmt.Errorf("%s: %w", p, source.ErrNotFound)
-		}
-		return nil, err
-	}
-	st, err := fh.Stat()
-	if err != nil {
-		fh.Close()
-		return nil, err
-	}
-	if !st.Mode().IsRegular() {
-		fh.Close()
-		return nil, fmt.Errorf("%s is not a regular file", p)
-	}
-	return fh, nil
-}
+// openRegular opens p, refusing anything but a regular file without
+// blocking on it (source.OpenLocalFile).
+func openRegular(p string) (*os.File, error) { return source.OpenLocalFile(p) }
 
-func readLocal(p string, limit int64) ([]byte, error) {
-	fh, err := openRegular(p)
-	if err != nil {
-		return nil, err
-	}
-	defer fh.Close()
-	b, err := io.ReadAll(io.LimitReader(fh, limit+1))
-	if err != nil {
-		return nil, err
-	}
-	if int64(len(b)) > limit {
-		return nil, fmt.Errorf("%s is larger than %d bytes: %w", p, limit, source.ErrTooLarge)
-	}
-	return b, nil
-}
+// readLocal reads a whole regular file of at most limit bytes
+// (source.ReadLocalFile).
+func readLocal(p string, limit int64) ([]byte, error) { return source.ReadLocalFile(p, limit) }

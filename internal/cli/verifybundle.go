@@ -119,10 +119,10 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	}
 	hasSAN, hasIssuer := id.SAN != "" || id.SANRegexp != "", id.Issuer != "" || id.IssuerRegexp != ""
 	if id.SAN != "" && id.SANRegexp != "" {
-		return usageErr("drop one of them", "--identity and --identity-regexp cannot be combined")
+		return conflictErr("--identity", "--identity-regexp")
 	}
 	if id.Issuer != "" && id.IssuerRegexp != "" {
-		return usageErr("drop one of them", "--issuer and --issuer-regexp cannot be combined")
+		return conflictErr("--issuer", "--issuer-regexp")
 	}
 	for _, re := range []string{id.SANRegexp, id.IssuerRegexp} {
 		if _, err := regexp.Compile(re); err != nil {
@@ -165,14 +165,17 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	if f.sha != "" {
 		d, ok := source.NormalizeSHA256(f.sha)
 		if !ok {
-			return usageErr("give 64 hex digits", "malformed --sha256 %q", f.sha)
+			return sha256Err(f.sha)
 		}
 		art.SHA256, _ = hex.DecodeString(d)
 		name = "sha256:" + d
 	} else {
 		fh, err := openRegular(pos[0])
 		if err != nil {
-			return usageErr("check the artifact path", "cannot read artifact: %v", err)
+			if errors.Is(err, source.ErrNotFound) || errors.Is(err, source.ErrNotRegular) {
+				return usageErr("check the artifact path", "cannot read artifact: %v", err)
+			}
+			return opErr("", "cannot read artifact: %v", err)
 		}
 		defer fh.Close()
 		art.Reader = fh
@@ -192,6 +195,9 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 		if errors.Is(err, source.ErrTooLarge) {
 			verdict = sigstore.Verdict{Status: sigstore.Malformed, Reason: err.Error()}
 		} else {
+			if errors.Is(err, source.ErrUnreadable) {
+				return opErr("", "cannot read bundle: %v", err)
+			}
 			return usageErr("check the --bundle path", "cannot read bundle: %v", err)
 		}
 	} else if b, lv, err := sigstore.ReadBundle(bytes.NewReader(raw)); err != nil {
@@ -210,7 +216,7 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 		return nil
 	}
 	rep := &report.Report{Artifacts: []report.Artifact{bundleArtifact(name, f.bundlePath, verdict)}}
-	f.rf.trustedRoot = f.trust.trustedRoot
+	f.rf.trustedRoot, f.rf.tufCache = f.trust.trustedRoot, f.trust.tufCache
 	return f.rf.emit(e, rep)
 }
 

@@ -71,10 +71,14 @@ func BuildHistory(dst string, o HistoryOptions) (*History, error) {
 			}
 		}
 	}
-	// 3.8 was Łukasz Langa's, as 3.9 is.
-	if _, ok := lineBundle["3.8"]; !ok {
-		if m, ok := lineBundle["3.9"]; ok {
-			lineBundle["3.8"] = m
+	// Lines without a real bundle take one of a line with the same release
+	// manager: 3.8 was Łukasz Langa's as 3.9 is; 3.15 is Hugo van
+	// Kemenade's as 3.14 is.
+	for line, same := range map[string]string{"3.8": "3.9", "3.15": "3.14"} {
+		if _, ok := lineBundle[line]; !ok {
+			if m, ok := lineBundle[same]; ok {
+				lineBundle[line] = m
+			}
 		}
 	}
 	asc := findASC(o.RealData)

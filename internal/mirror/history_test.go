@@ -132,3 +132,18 @@ func TestHistoryServed(t *testing.T) {
 		}
 	}
 }
+
+// The whole 3.7+ history: python.org's 2,103 artifacts, 886 of them with a
+// bundle (the figures issues 15 and 18 measure on).
+func TestWholeHistory(t *testing.T) {
+	if testing.Short() {
+		t.Skip("lays out 2,103 files")
+	}
+	h, err := BuildHistory(t.TempDir(), HistoryOptions{RealData: realData(t)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if h.Artifacts != 2103 || h.Bundles != 886 || h.Real != 13 {
+		t.Errorf("history: %+v", h)
+	}
+}

@@ -126,6 +126,14 @@ func (s *Server) Reset() {
 	s.aborted.Store(0)
 }
 
+// WaitIdle waits, at most d, until no connection is open (those of an
+// earlier client closing), so that PeakOpen after Reset counts one client.
+func (s *Server) WaitIdle(d time.Duration) {
+	for end := time.Now().Add(d); s.open.Load() > 0 && time.Now().Before(end); {
+		time.Sleep(5 * time.Millisecond)
+	}
+}
+
 // ConnState counts connections; set it as the http.Server's ConnState.
 func (s *Server) ConnState(_ net.Conn, st http.ConnState) {
 	switch st {
