@@ -6,6 +6,7 @@ import (
 	"io"
 	"sort"
 	"strings"
+	"sync"
 )
 
 // The html format: one self-contained file (inline CSS, a small inline
@@ -103,7 +104,7 @@ func writeHTML(w io.Writer, r *Report, plan *Plan) error {
 	}
 	page.Kinds, page.Statuses, page.Codes = sortedKeys(kinds), sortedKeys(statuses), sortedKeys(codes)
 	var out bytes.Buffer
-	if err := htmlTemplate.Execute(&out, page); err != nil {
+	if err := htmlTemplate().Execute(&out, page); err != nil {
 		return err
 	}
 	_, err := w.Write(out.Bytes())
@@ -121,7 +122,9 @@ func sortedKeys(m map[string]bool) []string {
 	return out
 }
 
-var htmlTemplate = template.Must(template.New("report").Parse(`<!DOCTYPE html>
+// htmlTemplate is parsed on first use, not at start-up (issue 18: fixed cost).
+var htmlTemplate = sync.OnceValue(func() *template.Template {
+	return template.Must(template.New("report").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -191,3 +194,4 @@ document.body.setAttribute('data-filter-ms',Math.round(performance.now()-t0));
 </body>
 </html>
 `))
+})
