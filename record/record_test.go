@@ -102,6 +102,16 @@ func TestLookups(t *testing.T) {
 		t.Error("2.7.18 has a signing window")
 	}
 	m := Info()
+	d := load()
+	bundles := 0
+	for _, a := range d.all {
+		if a.Bundle {
+			bundles++
+		}
+	}
+	if m.Artifacts != len(d.all) || m.Bundles != bundles || m.Versions != len(d.windows) || !m.NewestSig.Equal(d.newest) {
+		t.Errorf("Info = %+v, the index says %d artifacts, %d bundles, %d versions, newest %v", m, len(d.all), bundles, len(d.windows), d.newest)
+	}
 	if m.Artifacts != 3353 || m.Bundles != 886 || m.NewestSig.IsZero() || len(m.SHA256) != 64 || len(Windows()) != m.Versions {
 		t.Errorf("Info = %+v", m)
 	}

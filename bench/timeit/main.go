@@ -3,11 +3,11 @@
 // from the child's rusage) and the peak RSS: the timing loop that
 // bench/run.sh uses (hyperfine is not assumed).
 //
-//	timeit [-n RUNS] [-warmup N] [-label NAME]... -- CMD1 ARGS ::: CMD2 ARGS ...
+//	timeit [-n RUNS] [-warmup N] [-ok 0,3] [-label NAME]... -- CMD1 ARGS ::: CMD2 ARGS ...
 //
 // Commands are separated by ":::" and run in rotating order each round, so
 // that drift on a shared machine hits all of them alike. A command that
-// exits non-zero stops the run. Output: one line per command,
+// exits with a code not in -ok (default 0) stops the run. Output: one line per command,
 //
 //	label  median_wall_s  min_wall_s  median_cpu_s  min_cpu_s  max_rss_kib
 //
@@ -35,7 +35,11 @@ func main() {
 	warm := flag.Int("warmup", 2, "warm-up rounds, not counted")
 	var names labels
 	flag.Var(&names, "label", "name of the next command (repeatable)")
+	okExit := flag.String("ok", "0", "comma-separated exit codes that count as success")
 	flag.Parse()
+	for _, c := range strings.Split(*okExit, ",") {
+		allowed[strings.TrimSpace(c)] = true
+	}
 	var cmds [][]string
 	cur := []string{}
 	for _, a := range flag.Args() {
@@ -83,6 +87,8 @@ func main() {
 	}
 }
 
+var allowed = map[string]bool{}
+
 func once(argv []string) (wall, cpu float64, rssKiB int64, err error) {
 	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Stdout, cmd.Stderr = nil, nil
@@ -92,6 +98,9 @@ func once(argv []string) (wall, cpu float64, rssKiB int64, err error) {
 	start := time.Now()
 	err = cmd.Run()
 	wall = time.Since(start).Seconds()
+	if ee, ok := err.(*exec.ExitError); ok && allowed[fmt.Sprint(ee.ExitCode())] {
+		err = nil
+	}
 	if err != nil {
 		return
 	}
