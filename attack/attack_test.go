@@ -12,7 +12,6 @@ import (
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -30,6 +29,8 @@ import (
 	"github.com/sigaudit/sigaudit/internal/cli"
 	"github.com/sigaudit/sigaudit/internal/prehash"
 	"github.com/sigaudit/sigaudit/report"
+
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 )
 
 const (
@@ -136,23 +137,6 @@ func sparse(t *testing.T, path string, n int64) {
 	f.Close()
 }
 
-func legacyFromBundle(t *testing.T, bundle []byte) (crt, sig []byte) {
-	var m struct {
-		VerificationMaterial struct {
-			Certificate struct {
-				RawBytes string `json:"rawBytes"`
-			} `json:"certificate"`
-		} `json:"verificationMaterial"`
-		MessageSignature struct {
-			Signature string `json:"signature"`
-		} `json:"messageSignature"`
-	}
-	must(t, json.Unmarshal(bundle, &m))
-	der, err := base64.StdEncoding.DecodeString(m.VerificationMaterial.Certificate.RawBytes)
-	must(t, err)
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), []byte(m.MessageSignature.Signature)
-}
-
 type attackCase struct {
 	name string
 	// setup writes files under dir and returns the sigaudit arguments.
@@ -253,7 +237,7 @@ func cases() []attackCase {
 			return tarball(t, dir, nil, nil)
 		}, want: []string{"gap:pgp-missing", "gap:sigstore-missing"}},
 		{name: "bundle downgraded to legacy crt+sig", setup: func(t *testing.T, dir string, k *keys) []string {
-			crt, sig := legacyFromBundle(t, real(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore"))
+			crt, sig := fixtures.LegacyFromBundle(t, real(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore"))
 			p := filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.xz")
 			write(t, p+".crt", crt)
 			write(t, p+".sig", sig)
@@ -261,7 +245,7 @@ func cases() []attackCase {
 			return []string{"verify", "--format", "json", "--fail-on", "note", "--sha256", sha3135, p}
 		}, want: []string{"note:pgp-not-checked", "note:signing-time-unproven", "note:sigstore-legacy-format"}},
 		{name: "legacy sig without its crt", setup: func(t *testing.T, dir string, k *keys) []string {
-			_, sig := legacyFromBundle(t, real(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore"))
+			_, sig := fixtures.LegacyFromBundle(t, real(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore"))
 			p := filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.xz")
 			write(t, p+".sig", sig)
 			return []string{"verify", "--format", "json", "--fail-on", "mismatch", "--sha256", sha3135, p}

@@ -9,7 +9,6 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"math/big"
 	"os"
@@ -23,8 +22,10 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 
-	"github.com/sigaudit/sigaudit/internal/fakesigstore"
+	"github.com/sigaudit/sigaudit/internal/testing/fakesigstore"
 	"github.com/sigaudit/sigaudit/report"
+
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 )
 
 // A second attack matrix (issue 16): attacks a hostile mirror or a careless
@@ -192,28 +193,6 @@ func rsaEntity(t *testing.T) *openpgp.Entity {
 	e, err := openpgp.NewEntity("RSA RM", "", "c@example.org", &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 2048, Time: func() time.Time { return t0 }})
 	must(t, err)
 	return e
-}
-
-// legacyFromChainBundle extracts the leaf certificate and signature of a
-// v0.1 bundle (certificate chain), as a legacy .crt + .sig pair.
-func legacyFromChainBundle(t *testing.T, bundle []byte) (crt, sig []byte) {
-	var m struct {
-		VerificationMaterial struct {
-			Chain struct {
-				Certificates []struct {
-					RawBytes []byte `json:"rawBytes"`
-				} `json:"certificates"`
-			} `json:"x509CertificateChain"`
-		} `json:"verificationMaterial"`
-		MessageSignature struct {
-			Signature string `json:"signature"`
-		} `json:"messageSignature"`
-	}
-	must(t, json.Unmarshal(bundle, &m))
-	if len(m.VerificationMaterial.Chain.Certificates) == 0 {
-		t.Fatal("no certificate chain in the bundle")
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: m.VerificationMaterial.Chain.Certificates[0].RawBytes}), []byte(m.MessageSignature.Signature)
 }
 
 func u32b(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
@@ -409,7 +388,7 @@ func moreCases() []moreCase {
 				must(t, err)
 				b, err := fs.Bundle("thomas@python.org", "https://accounts.google.com", sha3135Bytes(t), time.Now())
 				must(t, err)
-				crt, sig := legacyFromChainBundle(t, b)
+				crt, sig := fixtures.LegacyFromBundle(t, b)
 				p := filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.xz")
 				write(t, p+".crt", crt)
 				write(t, p+".sig", sig)
@@ -418,8 +397,8 @@ func moreCases() []moreCase {
 		{name: "legacy pair: real crt, signature of another artifact", code: 3,
 			want: []string{"gap:pgp-missing", "mismatch:sigstore-invalid", "note:sigstore-legacy-format"},
 			setup: func(t *testing.T, dir string, k *keys) []string {
-				crt, _ := legacyFromBundle(t, realBundle(t))
-				_, sig := legacyFromBundle(t, real(t, "sigstore-bundles/Python-3.13.5.tgz.sigstore"))
+				crt, _ := fixtures.LegacyFromBundle(t, realBundle(t))
+				_, sig := fixtures.LegacyFromBundle(t, real(t, "sigstore-bundles/Python-3.13.5.tgz.sigstore"))
 				p := filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.xz")
 				write(t, p+".crt", crt)
 				write(t, p+".sig", sig)
@@ -428,7 +407,7 @@ func moreCases() []moreCase {
 		{name: "junk bundle beside a valid legacy pair (no fallback to the downgrade)", code: 3,
 			want: []string{"gap:pgp-missing", "mismatch:sigstore-malformed"},
 			setup: func(t *testing.T, dir string, k *keys) []string {
-				crt, sig := legacyFromBundle(t, realBundle(t))
+				crt, sig := fixtures.LegacyFromBundle(t, realBundle(t))
 				p := filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.xz")
 				write(t, p+".crt", crt)
 				write(t, p+".sig", sig)
