@@ -19,7 +19,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigaudit/sigaudit/internal/fakesigstore"
+	"github.com/sigaudit/sigaudit/internal/testing/fakesigstore"
 	"github.com/sigaudit/sigaudit/pgp"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/sigstore"
