@@ -24,6 +24,7 @@ const (
 	ascSignature           // parsed: sig is set
 	ascMalformed           // not a signature (or too large); reason says why
 	ascUnreadable          // exists, could not be read; err says why
+	ascUnread              // digest-only: published, deliberately not read
 )
 
 // sigstoreState is what the Sigstore material turned out to be.
@@ -60,6 +61,8 @@ type parsed struct {
 func parse(name string, m material) parsed {
 	var p parsed
 	switch {
+	case m.ascSeen:
+		p.ascFile, p.asc = name+".asc", ascUnread
 	case m.ascErr == nil:
 		p.ascFile = name + ".asc"
 		if s, err := pgp.ReadSignature(bytes.NewReader(m.asc)); err != nil {
