@@ -58,6 +58,11 @@ type Files struct {
 	// Claims are the sibling suffixes python.org's API lists for the
 	// artifact: each one not published is an api-claim-missing mismatch.
 	Claims []string
+	// APISize is the artifact's size in python.org's API, 0 if unknown:
+	// Artifact is opened capped at it, so a longer artifact fails with
+	// source.ErrTooLarge, a digest-mismatch (the bytes are not the ones
+	// the API describes), not a read error.
+	APISize int64
 	// Exists, when set, says whether a sibling is published without
 	// reading it (from a directory listing); Audit uses it only for a
 	// claimed sibling it did not read. Without it such a sibling is read.

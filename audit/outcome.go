@@ -197,6 +197,8 @@ func (a *Auditor) hash(ctx context.Context, f Files, sig *pgp.Signature) hashed 
 	case err == nil:
 	case notFound(err):
 		return hashed{state: artAbsent, findings: []report.Finding{sourceError(report.Mismatch, "%s is not published (only its signatures are)", f.Name)}}
+	case f.APISize > 0 && errorsIsTooLarge(err):
+		return tooLarge(f, err)
 	case ioError(err):
 		return hashed{state: artUnreadable, err: err, findings: []report.Finding{sourceError(report.Mismatch, "cannot open %s: %v", f.Name, err)}}
 	default: // refused (not a regular file, a symlink out of the tree)
@@ -211,8 +213,19 @@ func (a *Auditor) hash(ctx context.Context, f Files, sig *pgp.Signature) hashed 
 	}
 	_, err = fanout.Copy(ctx, rc, ws...)
 	rc.Close()
+	if err != nil && f.APISize > 0 && errorsIsTooLarge(err) {
+		return tooLarge(f, err)
+	}
 	if err != nil { // a read that fails is an I/O error
 		return hashed{state: artUnreadable, err: err, findings: []report.Finding{sourceError(report.Mismatch, "reading %s failed: %v", f.Name, err)}}
 	}
 	return hashed{state: artHashed, sum: hex.EncodeToString(h.Sum(nil)), check: check}
+}
+
+// tooLarge is an artifact longer than python.org's API says: the bytes
+// served are not the ones the API describes, a digest-mismatch (not an
+// operational error). Nothing is verified over them.
+func tooLarge(f Files, err error) hashed {
+	return hashed{state: artAbsent, findings: []report.Finding{finding(report.Mismatch, report.CodeDigestMismatch,
+		"%s is larger than the %d bytes python.org's API gives for it, so it is not the file the API describes: %v", f.Name, f.APISize, err)}}
 }
