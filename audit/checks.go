@@ -1,7 +1,10 @@
 package audit
 
 import (
+	"time"
+
 	"github.com/sigaudit/sigaudit/report"
+	"github.com/sigaudit/sigaudit/sigstore"
 	"github.com/sigaudit/sigaudit/source"
 )
 
@@ -40,4 +43,25 @@ func KeepArtifacts(rep *report.Report, names []string, kind string) (missing []s
 		}
 	}
 	return missing
+}
+
+// BundleArtifact puts a verify-bundle verdict (any artifact, checked
+// against a bundle and an identity or key) in the report model, with the
+// audit's one status -> finding mapping (SigstoreFinding).
+func BundleArtifact(name, bundlePath string, v sigstore.Verdict) report.Artifact {
+	a := report.Artifact{
+		Name: name, Kind: "any", Expected: report.Expected{Sigstore: true},
+		PGP: report.Method{Status: report.StatusNotExpected},
+		Sigstore: report.Method{
+			Status: string(v.Status), File: bundlePath, Identity: v.Identity, Issuer: v.Issuer,
+			MediaType: v.MediaType, TimeProof: v.TimeProof, LogIndex: v.LogIndex, Digest: v.Digest, Reason: v.Reason,
+		},
+	}
+	if !v.SigningTime.IsZero() {
+		a.Sigstore.Created = v.SigningTime.Format(time.RFC3339)
+	}
+	if f, failed := SigstoreFinding(v); failed {
+		a.Findings = append(a.Findings, f)
+	}
+	return a
 }

@@ -99,10 +99,6 @@ func sigstoreMissing(name string, ex timeline.Expectation) report.Finding {
 	return finding(report.Gap, report.CodeSigstoreMissing, "a Sigstore bundle by %s is guaranteed for %s (%s), but none is published", ex.Identity, name, ex.SigstoreReason)
 }
 
-func sigstoreNotChecked(file, reason string) report.Finding {
-	return finding(report.Gap, report.CodeSigstoreNotChecked, "%s: %s, so neither signer nor artifact could be checked", file, reason)
-}
-
 func digestUnconfirmed(format string, args ...any) report.Finding {
 	return finding(report.Note, report.CodeDigestUnconfirmed, format, args...)
 }

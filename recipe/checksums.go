@@ -38,9 +38,13 @@ func (c ChecksumDigests) Digest(version, artifact string) (string, Proof, bool) 
 			return ch.SHA256, p, true
 		}
 		for _, r := range c.Checksums.Rejected {
-			if r.Name == artifact && r.Version == version && c.Fallback != nil {
+			if r.Name == artifact && r.Version == version {
+				p := Proof{Source: "rejected by sigaudit checksums: " + r.Reason}
+				if c.Fallback == nil {
+					return "", p, false
+				}
 				d, _, ok := c.Fallback.Digest(version, artifact)
-				return d, Proof{Source: "rejected by sigaudit checksums: " + r.Reason}, ok
+				return d, p, ok
 			}
 		}
 	}

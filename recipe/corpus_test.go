@@ -173,6 +173,9 @@ func TestCorpusFindingCodes(t *testing.T) {
 		{"deadsnakes__python3.11__debian__watch@dd9ff38b3bdf", CodeUnverified, 3, "neither a checksum nor a signature"},
 		// docker-library's versions.sh trusts the digest inside an unverified bundle.
 		{"docker-library__python__versions.sh@4f07059567fa", CodeUnverified, 32, "without verifying the bundle"},
+		// actions/python-versions builds setup-python's CPython from a
+		// computed URL and checks nothing.
+		{"actions__python-versions__builders__nix-python-builder.psm1@7ecd5646f575", CodeUnverified, 55, "a CPython release URL the recipe computes"},
 		// deadsnakes' meta-gbp downloads tarballs and checks nothing.
 		{"deadsnakes__runbooks__meta-gbp@0d3d07eac094", CodeUnverified, 74, "neither"},
 	}

@@ -229,7 +229,11 @@ func (j *judge) templated(p *Artifact) {
 		j.add(report.Gap, CodeChecksumWeak, p.Line, "%s is pinned by nothing: no checksum is checked, only a signature; pin each release's SHA-256 as well (sigaudit pin VERSION --format sha256sum)", p.Artifact)
 		return
 	}
-	j.add(report.Gap, CodeUnverified, p.Line, "%s is downloaded from python.org with neither a checksum nor a signature check; pin its SHA-256 (sigaudit pin VERSION --format sha256sum) and verify its signature (sigaudit verify)", p.Artifact)
+	from := "python.org"
+	if !strings.Contains(p.URL, "python.org") {
+		from = report.OneLine(p.URL) + " (a CPython release URL the recipe computes)"
+	}
+	j.add(report.Gap, CodeUnverified, p.Line, "%s is downloaded from %s with neither a checksum nor a signature check; pin its SHA-256 (sigaudit pin VERSION --format sha256sum) and verify its signature (sigaudit verify)", p.Artifact, from)
 }
 
 func hasAlg(p *Artifact, algs ...string) bool {

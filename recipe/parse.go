@@ -86,6 +86,9 @@ func (p *parser) run() {
 	p.variableChecksums()
 	p.findVerification()
 	p.formatRules()
+	if p.format == Generic {
+		p.computedDownloads()
+	}
 }
 
 // ---------- variables ----------
@@ -96,6 +99,7 @@ var (
 	reJinjaSet    = regexp.MustCompile(`\{%-?\s*set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"']*)["']\s*-?%\}`)
 	reRPMGlobal   = regexp.MustCompile(`^%(?:global|define)\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.*?)\s*$`)
 	reRPMURL      = regexp.MustCompile(`^(?i)url:\s*(\S+)`)
+	rePSAssign    = regexp.MustCompile(`^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"']*)["']\s*;?\s*(?:#.*)?$`)
 )
 
 func (p *parser) set(name string, a assignment) { p.vars[name] = append(p.vars[name], a) }
@@ -129,6 +133,10 @@ func (p *parser) collectVars() {
 		}
 		if m := reDockerENV.FindStringSubmatch(l); m != nil && (p.format == Dockerfile || p.format == DockerTemplate || p.format == Manylinux || p.format == Generic) {
 			p.set(m[1], assignment{line: n, value: unquote(strings.TrimSpace(m[2]))})
+			continue
+		}
+		if m := rePSAssign.FindStringSubmatch(l); m != nil {
+			p.set(m[1], assignment{line: n, value: m[2]}) // PowerShell: $Name = "value"
 			continue
 		}
 		m := reShellAssign.FindStringSubmatch(l)
@@ -1020,6 +1028,31 @@ func (p *parser) findVerification() {
 	}
 	if v.DigestFromBundle > 0 {
 		v.BundleVerified = v.Sigstore
+	}
+}
+
+// ---------- computed CPython downloads ----------
+
+var (
+	reArtifactTemplate = regexp.MustCompile(`["']([^"'\s]*/[Pp]ython-\$\{?[A-Za-z_][^"'\s]*?(?:\.tgz|\.tar\.xz|\.exe|\$\{?[A-Za-z_]\w*\}?))["']`)
+	reDownloadCall     = regexp.MustCompile(`\b(?:Download-File|Invoke-WebRequest|wget|curl|urlretrieve|urlopen|requests\.get|http\.Get|fetch_source)\b`)
+)
+
+// computedDownloads finds, in a file that names no python.org URL, a
+// CPython artifact path built from variables (actions/python-versions'
+// "${base}/${versionName}/Python-${nativeVersion}.tgz") in a file that
+// downloads: a download sigaudit cannot resolve but can still judge.
+func (p *parser) computedDownloads() {
+	if len(p.pins) > 0 || !reDownloadCall.MatchString(p.text) {
+		return
+	}
+	for i, l := range p.lines {
+		if reCommentLine.MatchString(l) {
+			continue
+		}
+		for _, m := range reArtifactTemplate.FindAllStringSubmatch(l, -1) {
+			p.pins = append(p.pins, Artifact{URL: m[1], Artifact: path.Base(m[1]), Line: i + 1})
+		}
 	}
 }
 

@@ -245,6 +245,9 @@ func (m Material) digest(version, artifact string) (string, string, error) {
 		return "", "", fmt.Errorf("%s: no digest source", artifact)
 	}
 	d, proof, ok := m.Digests.Digest(version, artifact)
+	if !ok && proof.Source != "" {
+		return "", "", fmt.Errorf("%s: %w (%s)", artifact, ErrUnproven, proof.Source)
+	}
 	if !ok {
 		return "", "", fmt.Errorf("%s: sigaudit knows no python.org digest for it", artifact)
 	}

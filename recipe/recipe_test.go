@@ -204,6 +204,10 @@ func TestBadInput(t *testing.T) {
 			t.Fatal(err)
 		}
 		cases[fifo] = "not a regular file"
+		zero := filepath.Join(dir, "Dockerfile.zero")
+		if err := os.Symlink("/dev/zero", zero); err == nil {
+			cases[zero] = "not a regular file" // a device through a symlink: never read
+		}
 		unreadable := write("unreadable", []byte("x"))
 		os.Chmod(unreadable, 0)
 		if f, err := os.Open(unreadable); err == nil {
@@ -417,5 +421,15 @@ func TestLintFilesExitCode(t *testing.T) {
 	rs, failed = LintFiles([]string{good, filepath.Join("testdata", "recipes", "nothing.txt")}, Options{})
 	if failed != 1 || len(rs) != 2 || ExitCode(rs, map[string]bool{"mismatch": true}) != 1 {
 		t.Errorf("nothing to check: failed %d, exit %d", failed, ExitCode(rs, nil))
+	}
+}
+
+func TestPowerShellVariables(t *testing.T) {
+	r := lintFixture(t, "build-wsl.ps1")
+	if r.Format != Generic || len(r.Pins) != 1 || r.Pins[0].Version != "3.12.7" || r.Pins[0].SHA256 != "24887b92e2afd4a2ac602419ad4b596372f67ac9b077190f459aba390faf5550" {
+		t.Fatalf("%s %+v", r.Format, r.Pins)
+	}
+	if !hasFinding(r, CodeChecksumUnproven, 5) || !hasFinding(r, CodePGPUnverified, 6) || len(r.Findings) != 2 {
+		t.Errorf("%+v", r.Findings)
 	}
 }

@@ -71,6 +71,7 @@ type checksumsSummary struct {
 	Proven     int `json:"proven"`
 	Unverified int `json:"unverified"`
 	Unsigned   int `json:"unsigned"`
+	Unproven   int `json:"unproven"`
 }
 
 // MarshalJSON writes the versioned document (schema, tool, summary first).
@@ -100,6 +101,8 @@ func (c Checksums) MarshalJSON() ([]byte, error) {
 			out.Summary.Unverified++
 		case "unsigned":
 			out.Summary.Unsigned++
+		case LevelUnproven:
+			out.Summary.Unproven++
 		}
 	}
 	return marshalNoEscape(out)

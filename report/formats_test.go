@@ -292,6 +292,20 @@ func TestSVG(t *testing.T) {
 		}
 		checkSVG(t, name, buf.Bytes(), p)
 	}
+	// Without the dates of the first signed releases (sigstore_since), a
+	// line signed from a later release gets words, not a band from a
+	// wrong date.
+	undated := planReplay(t, "plan-all.json")
+	for i := range undated.Rows {
+		undated.Rows[i].SigstoreSince = ""
+	}
+	var ub bytes.Buffer
+	PlanSVG(&ub, undated, SVGOptions{})
+	checkSVG(t, "undated", ub.Bytes(), undated)
+	if !bytes.Contains(ub.Bytes(), []byte("Sigstore from 3.7.14 (date unknown)")) {
+		t.Error("3.7's Sigstore start not said")
+	}
+
 	// Hostile labels stay text.
 	p := planReplay(t, "plan-all.json")
 	p.Rows[0].Manager = "<script>alert(1)</script>"
@@ -394,12 +408,20 @@ func checkSVG(t *testing.T, name string, b []byte, p *Plan) {
 		} else if !hasPGP || pgp.to != r.PGPUntil || pgp.from != r.FirstStable {
 			t.Errorf("%s: %s PGP band %+v, plan %s..%s", name, r.Line, pgp, r.FirstStable, r.PGPUntil)
 		}
-		sig := bands[r.Line]["sigstore"]
+		sig, hasSig := bands[r.Line]["sigstore"]
 		from := r.SigstoreSince
-		if from == "" {
+		if from == "" && lineStart(r.SigstoreFrom) {
 			from = r.FirstStable
 		}
-		if sig.from != from || sig.to != r.EndOfLife {
+		switch {
+		case from == "" || r.Identity == "":
+			if hasSig {
+				t.Errorf("%s: %s has a Sigstore band from no known date: %+v", name, r.Line, sig)
+			}
+			if sigstoreUndated(r) && !strings.Contains(joined, "Sigstore from "+r.SigstoreFrom) {
+				t.Errorf("%s: %s does not say Sigstore starts at %s", name, r.Line, r.SigstoreFrom)
+			}
+		case sig.from != from || sig.to != r.EndOfLife:
 			t.Errorf("%s: %s Sigstore band %+v, plan %s..%s", name, r.Line, sig, from, r.EndOfLife)
 		}
 	}

@@ -14,8 +14,9 @@ import (
 // the verdict and the summary per line and per finding group first, the
 // timeline chart when the command line passes the plan, then every
 // artifact in a table that sorts (click a header) and filters by line,
-// kind, status and finding code. Every value goes through html/template,
-// so no file name becomes markup.
+// kind, status and finding code (also preset from the URL fragment, e.g.
+// report.html#line=3.13&code=pgp-missing). Every value goes through
+// html/template, so no file name becomes markup.
 
 type htmlRow struct {
 	Name, Version, Line, Kind, Expected, PGP, Sigstore string
@@ -142,7 +143,7 @@ th{background:#f0f0f0}td.n{text-align:right}
 .s-mismatch,.s-invalid,.s-malformed,.s-wrong-signer,.s-wrong-identity,.s-digest-mismatch,.s-untrusted,.s-unknown-signer,.s-weak-hash,.s-unsupported,.s-error{color:#b00020;font-weight:bold}
 .f{white-space:nowrap}.msg{color:#444;font-size:.9em}
 .filters label{margin-right:1em}.chart{overflow-x:auto}
-code{font-size:.95em}
+code{font-size:.95em;white-space:nowrap}
 </style>
 </head>
 <body>
@@ -183,7 +184,11 @@ function apply(){var n=0,q=f.name.value.toLowerCase();rows.forEach(function(r){v
 Object.keys(f).forEach(function(k){f[k].addEventListener('input',apply);f[k].addEventListener('change',apply);});
 var dir={};
 Array.prototype.forEach.call(document.querySelectorAll('#artifacts th'),function(th,i){th.addEventListener('click',function(){dir[i]=!dir[i];var s=dir[i]?1:-1;rows.sort(function(a,b){return s*a.cells[i].textContent.localeCompare(b.cells[i].textContent,undefined,{numeric:true});});rows.forEach(function(r){tb.appendChild(r);});});});
+var t0=performance.now();
+if(location.hash.length>1){location.hash.slice(1).split('&').forEach(function(kv){var p=kv.split('='),k=decodeURIComponent(p[0]),v=decodeURIComponent(p[1]||'');if(f[k])f[k].value=v;});}
 apply();
+document.body.setAttribute('data-ready-ms',Math.round(performance.now()));
+document.body.setAttribute('data-filter-ms',Math.round(performance.now()-t0));
 })();
 </script>
 </body>

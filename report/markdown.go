@@ -68,7 +68,7 @@ func renderMarkdown(r *Report, o Options) string {
 	writeSummaryMarkdown(&b, s, len(s.Groups))
 	show := o.show()
 	if show != "summary" {
-		writeArtifactsMarkdown(&b, r, s, show == "all")
+		writeArtifactsMarkdown(&b, r, s, show == "all" || len(r.Artifacts) == 1)
 		writeDetailsMarkdown(&b, r, s, show == "all")
 	}
 	b.WriteString("**" + s.verdict() + "**\n")
@@ -161,11 +161,13 @@ func writeDetailsMarkdown(b *strings.Builder, r *Report, s summary, all bool) {
 const stepSummaryLimit = 64 << 10
 
 // StepSummary is the grouped Markdown summary (per line, per finding
-// group, the verdict) to append to $GITHUB_STEP_SUMMARY: at most 64 KiB,
-// finding groups cut with a "more groups" row when needed.
+// group, the artifacts with findings while they fit, the verdict) to
+// append to $GITHUB_STEP_SUMMARY: at most 64 KiB, finding groups cut with
+// a "more groups" row when needed.
 func StepSummary(rep *Report) []byte {
 	s := summarize(rep)
 	groups := len(s.Groups)
+	artifacts := true
 	for {
 		var b strings.Builder
 		b.WriteString("## sigaudit\n\n")
@@ -173,11 +175,18 @@ func StepSummary(rep *Report) []byte {
 			b.WriteString(mdCode(h) + "\n\n")
 		}
 		writeSummaryMarkdown(&b, s, groups)
+		if artifacts {
+			// The artifacts with findings (the one artifact of a verify),
+			// while they fit.
+			writeArtifactsMarkdown(&b, rep, s, len(rep.Artifacts) == 1)
+		}
 		b.WriteString("**" + s.verdict() + "**\n")
 		if b.Len() <= stepSummaryLimit {
 			return []byte(b.String())
 		}
 		switch {
+		case artifacts:
+			artifacts = false
 		case groups > 1:
 			groups /= 2
 		case len(s.Lines) > 1:

@@ -19,6 +19,9 @@ type PolicyPGP struct {
 type PolicySigstore struct {
 	Expected bool   `json:"expected"`
 	From     string `json:"from,omitempty"`
+	// Since is the release date of From (YYYY-MM-DD), for the timeline
+	// chart; empty when unknown.
+	Since    string `json:"since,omitempty"`
 	Identity string `json:"identity"`
 	Issuer   string `json:"issuer"`
 	Reason   string `json:"reason"`
@@ -80,7 +83,7 @@ func (p Policy) MarshalJSON() ([]byte, error) {
 }
 
 // PolicyFormats lists the renderers for policy output.
-var PolicyFormats = []string{"table", "json", "markdown"}
+var PolicyFormats = []string{"table", "json", "markdown", "svg"}
 
 // WritePolicy renders p with the default options.
 func WritePolicy(w io.Writer, format string, p *Policy) error {
@@ -92,11 +95,13 @@ func RenderPolicy(w io.Writer, format string, p *Policy, o Options) error {
 	switch format {
 	case "json":
 		return writeJSON(w, p)
+	case "svg":
+		return PlanSVG(w, policyPlan(p), SVGOptions{})
 	case "table":
 		var b strings.Builder
 		t := policyTable(p, o)
 		t.render(&b, o)
-		if policyPlanned(p) && !o.Wide {
+		if policyPlanned(p) && !o.Wide && !perVersion(p) {
 			b.WriteString("* planned: the line has no stable release yet\n")
 		}
 		policyReasons(&b, p)
@@ -222,4 +227,23 @@ func policyReasons(b *strings.Builder, p *Policy) {
 			fmt.Fprintf(b, "\n%s: Sigstore not expected: %s\n", r.Version, OneLine(r.Sigstore.Reason))
 		}
 	}
+}
+
+// policyPlan is the timeline of a policy: the plan's chart without a
+// "today" marker (a policy has no date).
+func policyPlan(p *Policy) *Plan {
+	out := &Plan{PGPDelayed: p.PGPDelayed}
+	for _, r := range p.Rows {
+		until := "never"
+		if r.PGP.Expected {
+			until = r.PGP.Until
+		}
+		out.Rows = append(out.Rows, PlanRow{
+			Line: r.Line, Version: r.Version, Manager: r.Manager, Methods: r.Methods, PGPUntil: until,
+			PGPFingerprints: r.PGP.Fingerprints, Identity: r.Sigstore.Identity, Issuer: r.Sigstore.Issuer,
+			EndOfLife: r.EndOfLife, FirstStable: r.StableSince, SigstoreFrom: r.Sigstore.From,
+			SigstoreSince: r.Sigstore.Since, Planned: r.Planned,
+		})
+	}
+	return out
 }

@@ -62,8 +62,8 @@ type Artifact struct {
 	Kind    string `json:"kind"`
 	SHA256  string `json:"sha256,omitempty"`
 	// Digests holds every SHA-256 known for the artifact, by source:
-	// DigestArtifact, DigestBundle, DigestSBOM, DigestAPI, DigestFlag. JSON
-	// keys are snake_case (a legacy "sha256 flag" key is written
+	// "artifact" (computed), "bundle", "sbom", "api", "sha256_flag"
+	// (--sha256). JSON keys are snake_case (a "sha256 flag" key is written
 	// "sha256_flag").
 	Digests  map[string]string `json:"digests,omitempty"`
 	Expected Expected          `json:"expected"`
@@ -72,18 +72,9 @@ type Artifact struct {
 	Findings []Finding         `json:"findings"`
 }
 
-// Sources of a digest in Artifact.Digests.
-const (
-	DigestArtifact = "artifact"    // computed from the artifact
-	DigestBundle   = "bundle"      // the digest the Sigstore bundle signs
-	DigestSBOM     = "sbom"        // the SPDX SBOM beside the artifact
-	DigestAPI      = "api"         // python.org's downloads API
-	DigestFlag     = "sha256_flag" // --sha256 on the command line
-)
-
-// Schema names the version of sigaudit's JSON documents. Every JSON
-// output (audit and verify reports, policy, plan, checksums) starts with
-// it; a change that breaks a consumer bumps it.
+// Schema names the version of sigaudit's JSON documents. Every
+// JSON output (audit and verify reports, policy, plan, checksums) starts
+// with it; a change that breaks a consumer bumps it.
 const Schema = "sigaudit/v1"
 
 // Tool says which sigaudit, with which data, made a document. The command

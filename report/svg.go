@@ -76,7 +76,9 @@ func planBands(r PlanRow) []svgBand {
 		out = append(out, svgBand{kind: "pgp", from: start, to: r.PGPUntil, label: "PGP guaranteed"})
 	}
 	sfrom := r.SigstoreSince
-	if sfrom == "" && r.SigstoreFrom != "" {
+	if sfrom == "" && lineStart(r.SigstoreFrom) {
+		// Signed from the line's first release: the band starts with the
+		// line (no date of that release is known).
 		sfrom = start
 	}
 	if sfrom != "" && r.Identity != "" && r.EndOfLife != "" {
@@ -137,7 +139,11 @@ func PlanSVG(w io.Writer, p *Plan, opt SVGOptions) error {
 			title += " (PGP delay clause applied)"
 		}
 	}
-	desc := fmt.Sprintf("%d release lines; for each, when PEP 761 guarantees PGP signatures and since when python.org signs with Sigstore; today is %s.", len(p.Rows), p.At)
+	desc := fmt.Sprintf("%d release lines; for each, when PEP 761 guarantees PGP signatures and since when python.org signs with Sigstore", len(p.Rows))
+	if p.At != "" {
+		desc += "; today is " + p.At
+	}
+	desc += "."
 
 	var b strings.Builder
 	f := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
@@ -183,6 +189,9 @@ func PlanSVG(w io.Writer, p *Plan, opt SVGOptions) error {
 				band.kind, svgText(r.Line), band.kind, svgText(band.from), svgText(band.to), bx0, by, bx1-bx0, fill,
 				svgText(r.Line+": "+band.label+" "+band.from+" to "+band.to))
 		}
+		if sigstoreUndated(r) {
+			f("<text class=\"sigstore-from\" x=\"%.1f\" y=\"%d\" fill=\"#555555\" font-size=\"11\">Sigstore from %s (date unknown)</text>\n", x0+4, y+33, svgText(r.SigstoreFrom))
+		}
 		if r.PGPUntil == "never" {
 			f("<text class=\"no-pgp\" x=\"%.1f\" y=\"%d\" fill=\"#555555\" font-size=\"11\">no PGP</text>\n", x0+4, y+15)
 		}
@@ -205,6 +214,20 @@ func PlanSVG(w io.Writer, p *Plan, opt SVGOptions) error {
 	f("<line x1=\"570\" y1=\"%d\" x2=\"570\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/><text x=\"578\" y=\"%d\">today</text>\n", ly-2, ly+14, svgTodayColor, ly+10)
 	f("</g>\n</svg>\n")
 	return writeString(w, b.String())
+}
+
+// lineStart reports whether v is the first release of its line (X.Y.0 or a
+// pre-release of it).
+func lineStart(v string) bool {
+	p, ok := parseVersion(v)
+	return ok && p[2] == 0
+}
+
+// sigstoreUndated is true when a row's Sigstore start is known only as a
+// version later in the line, with no date: the chart says it in words
+// instead of drawing a band from a wrong date.
+func sigstoreUndated(r PlanRow) bool {
+	return r.SigstoreSince == "" && r.SigstoreFrom != "" && !lineStart(r.SigstoreFrom)
 }
 
 func rowLabel(r PlanRow) string {

@@ -20,14 +20,23 @@ func renderTableReport(r *Report, o Options) string {
 	if len(r.Artifacts) > 1 || show == "summary" {
 		writeSummaryText(&b, s, o)
 	}
-	if show != "summary" {
-		if show == "all" || len(r.Artifacts) == 1 {
-			writeArtifactTable(&b, r, o)
+	switch {
+	case show == "summary":
+	case len(r.Artifacts) == 1:
+		// One artifact (verify): its row, who signed, every finding.
+		writeArtifactTable(&b, r, o, true)
+		writeSignatures(&b, r.Artifacts[0], o)
+		for _, f := range r.Artifacts[0].Findings {
+			paragraph(&b, o, f.Severity+" "+f.Code+": "+f.Message, "  ", "      ")
+		}
+		if len(r.Artifacts[0].Findings) > 0 {
+			b.WriteByte('\n')
+		}
+	default:
+		if show == "all" {
+			writeArtifactTable(&b, r, o, false)
 		}
 		writeFindingTable(&b, r, s, o, show == "all")
-		if len(r.Artifacts) == 1 {
-			writeSignatures(&b, r.Artifacts[0], o)
-		}
 		writeDetails(&b, r, s, o, show == "all")
 	}
 	b.WriteString(s.verdict() + "\n")
@@ -115,14 +124,14 @@ func methodText(m Method, wide bool) string {
 	return s
 }
 
-func writeArtifactTable(b *strings.Builder, r *Report, o Options) {
+func writeArtifactTable(b *strings.Builder, r *Report, o Options, expected bool) {
 	t := textTable{cols: []col{{head: "Artifact", flex: true}, {head: "Version"}, {head: "Kind"}, {head: "PGP"}, {head: "Sigstore"}}}
-	if o.Wide {
+	if o.Wide || expected {
 		t.cols = append(t.cols, col{head: "Expected"})
 	}
 	for _, a := range r.Artifacts {
 		row := []string{a.Name, a.Version, a.Kind, methodText(a.PGP, o.Wide), methodText(a.Sigstore, o.Wide)}
-		if o.Wide {
+		if o.Wide || expected {
 			row = append(row, expectedText(a.Expected))
 		}
 		t.add(row...)

@@ -22,7 +22,7 @@ run() { echo; echo "\$ sigaudit $*"; ./bin/sigaudit "$@"; }
 # point of an audit of a partial mirror.
 run_findings() { local rc=0; run "$@" || rc=$?; [ "$rc" -eq 0 ] || [ "$rc" -eq 3 ] || exit "$rc"; }
 
-go build -o bin/sigaudit ./cmd/sigaudit
+go build -buildvcs=auto -o bin/sigaudit ./cmd/sigaudit
 ./bin/sigaudit version
 
 echo; echo "# What PEP 761 guarantees for the lines a packager ships"

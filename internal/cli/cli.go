@@ -180,14 +180,14 @@ func newRoot(e *env) *cobra.Command {
 	root.AddCommand(
 		newAuditCmd(e),
 		newChecksumsCmd(e),
+		newLintCmd(e),
+		newPinCmd(e),
 		newPlanCmd(e),
 		newPolicyCmd(e),
 		newVerifyBundleCmd(e),
 		newVerifyCmd(e),
 		newVersionCmd(e),
 		newTrustCmd(e),
-		newLintCmd(e),
-		newPinCmd(e),
 	)
 	root.InitDefaultCompletionCmd()
 	for _, c := range root.Commands() {

@@ -6,6 +6,7 @@ import (
 	"compress/gzip"
 	"context"
 	"encoding/json"
+	"io"
 	"os"
 	"path/filepath"
 	"strings"
@@ -131,12 +132,25 @@ func TestProgressLine(t *testing.T) {
 }
 
 // Progress is drawn only when stderr is a terminal, as the injected
-// IsTerminal says.
+// IsTerminal says, and never on stdout.
 func TestVerifyProgressOnlyOnTerminal(t *testing.T) {
-	args := []string{"verify", "--fail-on", "none", "../../testdata/realdata/README.md", "../../testdata/realdata/README.md"}
-	_, _, errOut := runEnv(t, Env{Args: args})
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "Python-3.13.5.tgz"), filepath.Join(dir, "Python-3.12.11.tgz")
+	writeTarball(t, a, "Python-3.13.5")
+	writeTarball(t, b, "Python-3.12.11")
+	args := []string{"verify", "--fail-on", "none", "--format", "json", a, b}
+	_, out, errOut := runEnv(t, Env{Args: args})
 	if strings.Contains(errOut, "files") {
 		t.Errorf("progress without a terminal: %q", errOut)
+	}
+	var stdout, stderr bytes.Buffer
+	code := Run(context.Background(), Env{Args: args, Stdout: &stdout, Stderr: &stderr,
+		IsTerminal: func(w io.Writer) bool { return w == &stderr }})
+	if code != ExitOK || !strings.HasSuffix(stderr.String(), "\n") || !strings.Contains(stderr.String(), "\rsigaudit: 2/2 files") {
+		t.Errorf("exit %d, stderr %q", code, stderr.String())
+	}
+	if stdout.String() != out {
+		t.Errorf("progress changed stdout")
 	}
 }
 
@@ -287,4 +301,37 @@ func FuzzLongFlags(f *testing.F) {
 			}
 		}
 	})
+}
+
+// trust show --bundle warns when the bundle's log time is not covered by
+// the root's keys (issue 16's trust root story).
+func TestTrustShowBundleWarning(t *testing.T) {
+	bundle := "../../testdata/realdata/sigstore-bundles/Python-3.14.0.tgz.sigstore"
+	dir := t.TempDir()
+	code, out, errOut := runEnv(t, Env{Args: []string{"trust", "show", "--tuf-cache", dir, "--bundle", bundle}})
+	if code != ExitOK || !strings.Contains(out, "covered by the root's keys") {
+		t.Fatalf("exit %d: %s%s", code, out, errOut)
+	}
+	// An old root: every transparency log key ended in 2022.
+	raw, err := os.ReadFile("../../sigstore/trusted_root.json")
+	if err != nil {
+		t.Skip(err)
+	}
+	var tr map[string]any
+	if err := json.Unmarshal(raw, &tr); err != nil {
+		t.Fatal(err)
+	}
+	for _, l := range tr["tlogs"].([]any) {
+		vf := l.(map[string]any)["publicKey"].(map[string]any)["validFor"].(map[string]any)
+		vf["start"], vf["end"] = "2021-01-01T00:00:00Z", "2022-01-01T00:00:00Z"
+	}
+	old, _ := json.Marshal(tr)
+	oldPath := filepath.Join(dir, "old.json")
+	if err := os.WriteFile(oldPath, old, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = runEnv(t, Env{Args: []string{"trust", "show", "--trusted-root", oldPath, "--bundle", bundle, "--format", "json"}})
+	if code != ExitOK || !strings.Contains(out, `"warning": "signed at 2025-10-07T14:16:09Z, when no transparency log key`) {
+		t.Errorf("exit %d: %s%s", code, out, errOut)
+	}
 }

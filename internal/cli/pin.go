@@ -6,96 +6,100 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sigaudit/sigaudit/audit"
 	"github.com/sigaudit/sigaudit/recipe"
-	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/timeline"
 )
 
-const pinLong = `Prints the lines to paste into a recipe for a release: the download URL
-(pre-releases live in the final's directory: 3.15.0a8 in 3.15.0/), the
-proven SHA-256 and the verification that fits the line: the PGP key while
-PEP 761 guarantees PGP, else the Sigstore identity and issuer.
+const pinLong = `Prints the lines a packager pastes for a release, from proven material
+only: the download URL (pre-releases live in the final's directory: 3.15.0a8
+in 3.15.0/), the SHA-256 a verified Sigstore bundle binds to the artifact
+(audited digest-only in --source, as 'sigaudit checksums' does), and the
+verification that fits the line: the PGP key while PEP 761 guarantees PGP,
+otherwise the Sigstore identity and issuer with the cosign and sigaudit
+verify commands. --format signing-key writes the line manager's armored
+public key (Debian's debian/upstream/signing-key.asc). Whatever pin writes,
+'sigaudit lint' judges clean.
 
-The SHA-256 is proven as 'sigaudit checksums' proves it: the release's
-bundles are read from --source (python.org by default) and verified, no
-artifact is downloaded. A digest that cannot be proven is refused (exit 3)
-unless --allow-unproven, which marks it UNPROVEN in the output.`
+A digest that cannot be proven is not printed (exit 3) unless
+--allow-unproven, which prints it marked UNPROVEN.`
+
+type pinFlags struct {
+	af            auditorFlags
+	tr            treeFlags
+	format        string
+	allowUnproven bool
+}
+
+func pinFormats() []string {
+	var out []string
+	for _, f := range recipe.PinFormats {
+		out = append(out, string(f))
+	}
+	return out
+}
 
 func newPinCmd(e *env) *cobra.Command {
-	var af auditorFlags
-	var tr treeFlags
-	var format string
-	var allowUnproven bool
-	formats := make([]string, len(recipe.PinFormats))
-	for i, f := range recipe.PinFormats {
-		formats[i] = string(f)
-	}
+	var f pinFlags
 	cmd := &cobra.Command{
-		Use:     "pin [flags] VERSION --format FORMAT",
-		Short:   "the recipe lines to paste for a release (URL, proven SHA-256, signature check)",
+		Use:     "pin [flags] VERSION --format " + strings.Join(pinFormats(), "|"),
+		Short:   "print a release's recipe lines: URL, proven SHA-256, verification",
 		Long:    pinLong,
-		Example: "  sigaudit pin 3.13.5 --format dockerfile",
+		Example: "  sigaudit pin 3.13.5 --format dockerfile\n  sigaudit pin 3.13.5 --format signing-key > debian/upstream/signing-key.asc",
 		RunE: func(cmd *cobra.Command, pos []string) error {
-			if len(pos) != 1 {
-				return usageErr("name one release, e.g. 'sigaudit pin 3.13.5 --format dockerfile'", "pin takes one VERSION")
-			}
-			if _, err := timeline.ParseVersion(pos[0]); err != nil {
-				return versionErr(err)
-			}
-			if format == "" {
-				return usageErr("use --format "+strings.Join(formats, "|"), "no --format given")
-			}
-			if err := checkFormat(format, formats); err != nil {
-				return err
-			}
-			m := recipe.Material{AllowUnproven: allowUnproven, Expect: af.timeline.options()}
-			tl, err := af.timeline.load()
-			if err != nil {
-				return err
-			}
-			m.Timeline = tl
-			if recipe.Format(format) != recipe.SigningKey {
-				c, err := provenChecksums(e, &af, &tr, pos[0])
-				if err != nil {
-					return err
-				}
-				m.Digests = recipe.ChecksumDigests{Checksums: c, Fallback: recipe.RecordDigests{}}
-			}
-			out, err := recipe.Pin(pos[0], recipe.Format(format), m)
-			if errors.Is(err, recipe.ErrUnproven) {
-				return &Error{Code: ExitFindings, Msg: err.Error(), Hint: "check the release with 'sigaudit checksums " + pos[0] + "', or pass --allow-unproven to print it marked UNPROVEN"}
-			}
-			if err != nil {
-				return usageErr("", "%v", err)
-			}
-			_, err = e.stdout.Write(out)
-			return err
+			return runPin(e, pos, &f)
 		},
 	}
 	fs := cmd.Flags()
-	af.register(fs)
-	tr.register(fs, false)
-	fs.StringVar(&format, "format", "", "recipe `FORMAT`: "+strings.Join(formats, ", "))
-	fs.BoolVar(&allowUnproven, "allow-unproven", false, "print a digest that cannot be proven, marked UNPROVEN, instead of exit 3")
+	f.af.register(fs)
+	f.tr.register(fs, true)
+	fs.StringVar(&f.format, "format", "", "recipe `FORMAT`: "+strings.Join(pinFormats(), ", ")+" (required)")
+	fs.BoolVar(&f.allowUnproven, "allow-unproven", false, "print, marked UNPROVEN, a digest nothing proves (instead of exit 3)")
 	return cmd
 }
 
-// provenChecksums runs what 'sigaudit checksums VERSION' runs and returns
-// its result.
-func provenChecksums(e *env, af *auditorFlags, tr *treeFlags, version string) (*report.Checksums, error) {
-	t, err := tr.tree(e, af, true)
-	if err != nil {
-		return nil, err
+func runPin(e *env, pos []string, f *pinFlags) error {
+	if len(pos) != 1 {
+		return usageErr("name one release: e.g. 'sigaudit pin 3.13.5 --format dockerfile'", "want exactly one VERSION, got %d", len(pos))
 	}
-	t.Progress = newProgress(e, "artifacts").update
-	dirs, only, err := t.Select(e.ctx, []string{version})
-	if err != nil {
-		return nil, selectErr(err)
+	if f.format == "" {
+		return usageErr("use --format "+strings.Join(pinFormats(), "|"), "no --format given")
 	}
-	rep, err := t.Run(e.ctx, dirs, only)
-	if err != nil {
-		return nil, interruptedErr("checksums", err)
+	if err := checkFormat(f.format, pinFormats()); err != nil {
+		return err
 	}
-	return audit.ChecksumsWith(rep, audit.ChecksumOptions{API: audit.APIDigests(t.API)}), nil
+	if _, err := timeline.ParseVersion(pos[0]); err != nil {
+		return versionErr(err)
+	}
+	tl, err := f.af.timeline.load()
+	if err != nil {
+		return err
+	}
+	m := recipe.Material{Timeline: tl, Expect: f.af.timeline.options(), AllowUnproven: f.allowUnproven}
+	if _, err := tl.ExpectString(pos[0], "source", m.Expect); err != nil {
+		return versionErr(err)
+	}
+	if recipe.Format(f.format) != recipe.SigningKey {
+		c, err := liveDigests(e, &f.af, &f.tr, pos, f.allowUnproven)
+		if err != nil {
+			return err
+		}
+		d := recipe.ChecksumDigests{Checksums: c}
+		if f.allowUnproven {
+			d.Fallback = recipe.RecordDigests{} // printed marked UNPROVEN
+		}
+		m.Digests = d
+	}
+	out, err := recipe.Pin(pos[0], recipe.Format(f.format), m)
+	switch {
+	case errors.Is(err, recipe.ErrUnproven):
+		return &Error{Code: ExitFindings, Msg: err.Error(), Hint: "'sigaudit checksums " + pos[0] + " --format json' says which condition failed; --allow-unproven prints it marked UNPROVEN"}
+	case err != nil && recipe.Format(f.format) == recipe.SigningKey:
+		return usageErr("pin the Sigstore identity instead: 'sigaudit pin "+pos[0]+" --format dockerfile'", "%v", err)
+	case err != nil:
+		return opErr("check --source (the release must be there with its .sigstore bundles)", "%v", err)
+	}
+	if _, err := e.stdout.Write(out); err != nil {
+		return opErr("", "writing: %v", err)
+	}
+	return nil
 }

@@ -1,6 +1,7 @@
 package cli
 
 import (
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"net/http"
@@ -46,7 +47,7 @@ func trustCache(dir string) (string, error) {
 }
 
 func newTrustShowCmd(e *env) *cobra.Command {
-	var trustedRoot, cache, format string
+	var trustedRoot, cache, format, bundlePath string
 	cmd := &cobra.Command{
 		Use:   "show [flags]",
 		Short: "which trust root is in use: origin, SHA-256, age, and each key's validity window",
@@ -63,14 +64,39 @@ func newTrustShowCmd(e *env) *cobra.Command {
 			if err != nil {
 				return trustErr(err)
 			}
-			return writeTrustState(e, format, st)
+			var bc *bundleCheck
+			if bundlePath != "" {
+				raw, err := readLocal(bundlePath, sigstore.MaxBundleSize)
+				if err != nil {
+					return readFileErr("--bundle", err)
+				}
+				b, _, err := sigstore.ReadBundle(bytes.NewReader(raw))
+				if err != nil {
+					return usageErr("pass a Sigstore bundle", "--bundle %q: %v", bundlePath, err)
+				}
+				v := b.Inspect()
+				bc = &bundleCheck{File: bundlePath, Warning: st.SigningTimeWarning(v.LogTime)}
+				if !v.LogTime.IsZero() {
+					bc.LogTime = v.LogTime.UTC().Format(time.RFC3339)
+				}
+			}
+			return writeTrustState(e, format, st, bc)
 		},
 	}
 	fs := cmd.Flags()
 	fs.StringVar(&trustedRoot, "trusted-root", "", "describe this trusted_root.json `FILE` instead of the root in use")
 	fs.StringVar(&cache, "tuf-cache", "", "TUF cache `DIR` (default: the user cache dir)")
 	fs.StringVar(&format, "format", "table", "output `FORMAT`: table or json")
+	fs.StringVar(&bundlePath, "bundle", "", "also say whether this bundle's log time is covered by the root's keys (`FILE`)")
 	return cmd
+}
+
+// bundleCheck is trust show --bundle: whether the root can verify a
+// bundle signed when its log entry says.
+type bundleCheck struct {
+	File    string `json:"file"`
+	LogTime string `json:"log_time,omitempty"`
+	Warning string `json:"warning,omitempty"`
 }
 
 func newTrustUpdateCmd(e *env) *cobra.Command {
@@ -112,7 +138,7 @@ previous root stays in use (exit 1).`,
 			if err != nil {
 				return opErr("check --tuf-url and the network; the previous trust root is kept", "%v", err)
 			}
-			return writeTrustState(e, format, st)
+			return writeTrustState(e, format, st, nil)
 		},
 	}
 	fs := cmd.Flags()
@@ -166,12 +192,13 @@ func trustErr(err error) error {
 	return usageErr("check --trusted-root, or run 'sigaudit trust update' again", "%v", err)
 }
 
-func writeTrustState(e *env, format string, st sigstore.TrustState) error {
+func writeTrustState(e *env, format string, st sigstore.TrustState, bc *bundleCheck) error {
 	if format == "json" {
 		b, err := json.MarshalIndent(struct {
 			Schema string `json:"schema"`
 			sigstore.TrustState
-		}{report.Schema, st}, "", "  ")
+			Bundle *bundleCheck `json:"bundle,omitempty"`
+		}{report.Schema, st, bc}, "", "  ")
 		if err != nil {
 			return opErr("", "%v", err)
 		}
@@ -205,6 +232,14 @@ func writeTrustState(e *env, format string, st sigstore.TrustState) error {
 			until = k.End.UTC().Format("2006-01-02")
 		}
 		fmt.Fprintf(w, "%-8s %-10s %-10s %s\n", k.Kind, k.Start.UTC().Format("2006-01-02"), until, report.OneLine(k.URI))
+	}
+	if bc != nil {
+		fmt.Fprintf(w, "\nbundle        %s, log time %s\n", report.OneLine(bc.File), orUnknown(bc.LogTime))
+		if bc.Warning != "" {
+			fmt.Fprintf(w, "warning       %s\n", report.OneLine(bc.Warning))
+		} else {
+			fmt.Fprintln(w, "              covered by the root's keys")
+		}
 	}
 	return nil
 }

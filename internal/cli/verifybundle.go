@@ -9,12 +9,12 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"time"
 
 	"github.com/sigstore/sigstore/pkg/cryptoutils"
 	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
+	"github.com/sigaudit/sigaudit/audit"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/sigstore"
 	"github.com/sigaudit/sigaudit/source"
@@ -215,7 +215,7 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 		}
 		return nil
 	}
-	rep := &report.Report{Artifacts: []report.Artifact{bundleArtifact(name, f.bundlePath, verdict)}}
+	rep := &report.Report{Artifacts: []report.Artifact{audit.BundleArtifact(name, f.bundlePath, verdict)}}
 	f.rf.trustedRoot, f.rf.tufCache = f.trust.trustedRoot, f.trust.tufCache
 	return f.rf.emit(e, rep)
 }
@@ -236,31 +236,4 @@ func okLine(name string, v sigstore.Verdict) string {
 		parts = append(parts, fmt.Sprintf("log index %d", *v.LogIndex))
 	}
 	return fmt.Sprintf("OK: %s (%s)", report.OneLine(name), report.OneLine(strings.Join(parts, ", ")))
-}
-
-// bundleArtifact puts a verify-bundle verdict in the report model.
-func bundleArtifact(name, bundlePath string, v sigstore.Verdict) report.Artifact {
-	a := report.Artifact{
-		Name: name, Kind: "any", Expected: report.Expected{Sigstore: true},
-		PGP: report.Method{Status: report.StatusNotExpected},
-		Sigstore: report.Method{
-			Status: string(v.Status), File: bundlePath, Identity: v.Identity, Issuer: v.Issuer,
-			MediaType: v.MediaType, TimeProof: v.TimeProof, LogIndex: v.LogIndex, Digest: v.Digest, Reason: v.Reason,
-		},
-	}
-	if !v.SigningTime.IsZero() {
-		a.Sigstore.Created = v.SigningTime.Format(time.RFC3339)
-	}
-	if v.Status != sigstore.Verified {
-		code := map[sigstore.Status]string{
-			sigstore.WrongIdentity: report.CodeSigstoreIdentity, sigstore.DigestMismatch: report.CodeDigestMismatch,
-			sigstore.Untrusted: report.CodeSigstoreUntrusted, sigstore.Malformed: report.CodeSigstoreMalformed,
-			sigstore.Unsupported: report.CodeSigstoreUnsupported,
-		}[v.Status]
-		if code == "" {
-			code = report.CodeSigstoreInvalid
-		}
-		a.Findings = append(a.Findings, report.Finding{Severity: report.Mismatch, Code: code, Message: v.Reason})
-	}
-	return a
 }
