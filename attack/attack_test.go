@@ -348,8 +348,19 @@ func cases() []attackCase {
 			write(t, p+".sigstore", real(t, "sigstore-bundles/Python-3.14.0.tgz.sigstore"))
 			write(t, filepath.Join(dir, "outside.asc"), real(t, "asc/Python-3.13.5.tar.xz.asc"))
 			must(t, os.Symlink(filepath.Join(dir, "outside.asc"), p+".asc"))
-			return []string{"audit", "--format", "json", "--digest-only", "--source", tree, "3.14.0"}
-		}, want: []string{"mismatch:source-error"}}, // sigaudit's record confirms the bundle's digest
+			// With artifacts the .asc is read, and refused.
+			return []string{"audit", "--format", "json", "--source", tree, "3.14.0"}
+		}, want: []string{"mismatch:source-error", "mismatch:source-error"}}, // the .asc refused, the artifact absent
+		{name: "asc symlinked outside the tree, digest-only", setup: func(t *testing.T, dir string, k *keys) []string {
+			tree := filepath.Join(dir, "tree")
+			p := filepath.Join(tree, "3.14.0", "Python-3.14.0.tgz")
+			write(t, p+".sigstore", real(t, "sigstore-bundles/Python-3.14.0.tgz.sigstore"))
+			write(t, filepath.Join(dir, "outside.asc"), real(t, "asc/Python-3.13.5.tar.xz.asc"))
+			must(t, os.Symlink(filepath.Join(dir, "outside.asc"), p+".asc"))
+			// Digest-only never reads an .asc (issue 18): the symlink is
+			// not followed, the signature is only seen in the listing.
+			return []string{"audit", "--format", "json", "--fail-on", "note", "--digest-only", "--source", tree, "3.14.0"}
+		}, want: []string{"note:pgp-not-checked", "note:pgp-not-guaranteed"}}, // sigaudit's record confirms the bundle's digest
 		{name: "bundle symlinked outside the tree", setup: func(t *testing.T, dir string, k *keys) []string {
 			tree := filepath.Join(dir, "tree")
 			p := filepath.Join(tree, "3.14.0", "Python-3.14.0.tgz")

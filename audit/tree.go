@@ -415,6 +415,7 @@ func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 			f.Claims = append(f.Claims, suffix)
 		}
 	}
+	f.APISize = size
 	f.Artifact = j.list.OpenFunc(ctx, j.name, size)
 	return t.Auditor.Audit(ctx, f)
 }

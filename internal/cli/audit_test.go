@@ -113,7 +113,9 @@ func plantedMirror(t *testing.T) (string, map[string][]string) {
 	writeAPI(t, dir, api)
 
 	want := map[string][]string{
-		"Python-3.7.17.tgz":             {"mismatch:pgp-malformed"},
+		// digest-only reads no .asc (issue 18): the garbage is only seen
+		// in the listing; with artifacts it is pgp-malformed (attack/).
+		"Python-3.7.17.tgz":             {"note:pgp-not-checked"},
 		"Python-3.9.16.tgz":             {"gap:pgp-missing"},
 		"Python-3.10.14.tgz":            {"gap:pgp-missing", "mismatch:sigstore-malformed"},
 		"Python-3.11.2.tar.xz":          {"note:pgp-not-checked"},
@@ -201,7 +203,7 @@ func TestAuditHTTPMirrorPlanted(t *testing.T) {
 			if err := xml.Unmarshal([]byte(out), &suites); err != nil {
 				t.Errorf("junit does not parse: %v", err)
 			}
-			if suites.Tests != len(want) || suites.Failures != 9 {
+			if suites.Tests != len(want) || suites.Failures != 8 { // 3.7.17.tgz: its garbage .asc is not read in digest-only mode
 				t.Errorf("junit: %d tests, %d failures", suites.Tests, suites.Failures)
 			}
 		case "markdown":

@@ -80,7 +80,7 @@ func runChecksums(e *env, pos []string, f *checksumsFlags) error {
 	if err != nil {
 		return selectErr(err)
 	}
-	rep, err := t.Run(e.ctx, dirs, only)
+	rep, err := runTree(e, t, dirs, only)
 	if err != nil {
 		return interruptedErr("checksums", err)
 	}

@@ -159,3 +159,31 @@ func printErr(stderr io.Writer, err error) int {
 	}
 	return ce.Code
 }
+
+// Errors of the release tree flags (audit, checksums).
+
+func errBadSourceURL(err error) error {
+	return usageErr("use --source https://host/path/ or a directory", "%v", err)
+}
+
+func errSourceNotDir(src string) error {
+	return usageErr("use --source URL or an existing directory laid out like python.org/ftp/python/", "source %q is not a directory", src)
+}
+
+func errOpenSource(err error) error {
+	return opErr("", "cannot open source: %v", err)
+}
+
+func errAPIFetch(err error) error {
+	return opErr("check --api, or drop it", "cannot read the downloads API: %v", err)
+}
+
+// errAPIFile words a local --api file that cannot be read (missing, not a
+// regular file, too large) or is not a release_file listing.
+func errAPIFile(api string, err error) error {
+	if errors.Is(err, source.ErrNotFound) || errors.Is(err, source.ErrNotRegular) ||
+		errors.Is(err, source.ErrUnreadable) || errors.Is(err, source.ErrTooLarge) {
+		return usageErr("check the --api path", "cannot read --api file: %v", err)
+	}
+	return usageErr("pass a release_file listing from python.org's API", "--api %q: %v", api, err)
+}

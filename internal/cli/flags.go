@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"github.com/sigaudit/sigaudit/pgp"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/sigstore"
+	"github.com/sigaudit/sigaudit/source"
 	"github.com/sigaudit/sigaudit/timeline"
 )
 
@@ -31,7 +31,7 @@ func (t *timelineFlags) load() (*timeline.Timeline, error) {
 	if t.policy == "" {
 		return tl, nil
 	}
-	f, err := os.Open(t.policy)
+	f, err := source.OpenLocalFile(t.policy)
 	if err != nil {
 		return nil, usageErr("check the --policy path", "cannot read policy file: %v", err)
 	}
@@ -86,7 +86,7 @@ func (t *trustFlags) loaders() (func() (*pgp.Keyring, error), func() (*sigstore.
 			return nil, err
 		}
 		for _, p := range t.keyrings {
-			f, err := os.Open(p)
+			f, err := source.OpenLocalFile(p)
 			if err != nil {
 				return nil, usageErr("check the --keyring path", "cannot read keyring: %v", err)
 			}
