@@ -31,12 +31,14 @@ func newCountingServer(t *testing.T, dir string) *countingServer {
 	cs := &countingServer{gets: map[string]int{}, status: map[string]int{}}
 	fs := http.FileServer(http.Dir(dir))
 	cs.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		fs.ServeHTTP(sw, r)
+		// Counted when it arrives: a client that stops reading early (an
+		// artifact longer than the API's size) may return before the
+		// handler does.
 		cs.mu.Lock()
 		cs.gets[r.URL.Path]++
-		cs.status[r.URL.Path] = sw.code
 		cs.mu.Unlock()
+		cs.setStatus(r.URL.Path, http.StatusOK)
+		fs.ServeHTTP(&statusWriter{ResponseWriter: w, cs: cs, path: r.URL.Path}, r)
 	}))
 	cs.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
@@ -50,13 +52,21 @@ func newCountingServer(t *testing.T, dir string) *countingServer {
 	return cs
 }
 
+func (cs *countingServer) setStatus(path string, code int) {
+	cs.mu.Lock()
+	cs.status[path] = code
+	cs.mu.Unlock()
+}
+
+// statusWriter records the status before the client can see it.
 type statusWriter struct {
 	http.ResponseWriter
-	code int
+	cs   *countingServer
+	path string
 }
 
 func (s *statusWriter) WriteHeader(code int) {
-	s.code = code
+	s.cs.setStatus(s.path, code)
 	s.ResponseWriter.WriteHeader(code)
 }
 
