@@ -86,6 +86,9 @@ func runAudit(e *env, pos []string, af *auditorFlags, rf *reportFlags, tr *treeF
 		return interruptedErr("audit", err)
 	}
 	rf.trustedRoot, rf.tufCache = af.trust.trustedRoot, af.trust.tufCache
+	if rf.wants("html") {
+		rf.plan = auditPlan(t.Auditor.Timeline, t.Auditor.Options, rep, e.now().UTC())
+	}
 	return rf.emit(e, rep)
 }
 

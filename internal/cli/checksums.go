@@ -88,6 +88,7 @@ func runChecksums(e *env, pos []string, f *checksumsFlags) error {
 		return usageErr("check the artifact name", "--artifact %q is not in the selected releases", missing[0])
 	}
 	c := audit.ChecksumsWith(rep, audit.ChecksumOptions{API: audit.APIDigests(t.API), AllowUnsigned: f.allowUnsigned, AllowUnproven: f.allowUnproven})
+	c.Tool = tool(f.af.trust.trustedRoot, f.af.trust.tufCache)
 	if err := report.WriteChecksums(e.stdout, f.format, c); err != nil {
 		return opErr("", "writing checksums: %v", err)
 	}

@@ -197,6 +197,13 @@ type reportFlags struct {
 	// trustedRoot and tufCache say which trust root is in use, for
 	// Report.Tool.
 	trustedRoot, tufCache string
+	// plan, if set, is drawn as the timeline chart of the html format.
+	plan *report.Plan
+}
+
+// wants reports whether format is written to stdout or to --output.
+func (r *reportFlags) wants(format string) bool {
+	return r.format == format
 }
 
 // showValues are the values of --show.

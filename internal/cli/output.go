@@ -12,7 +12,7 @@ import (
 // options are the layout options of the human formats: --show, --wide, the
 // terminal's width, and colour only on a terminal without NO_COLOR.
 func (r *reportFlags) options(e *env, toTerminal bool) reportOptions {
-	o := reportOptions{Show: r.show, Wide: r.wide}
+	o := reportOptions{Show: r.show, Wide: r.wide, Plan: r.plan}
 	if toTerminal {
 		o.Width = e.width
 		o.Color = e.getenv("NO_COLOR") == ""

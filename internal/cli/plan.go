@@ -69,6 +69,7 @@ func newPlanCmd(e *env) *cobra.Command {
 				return versionErr(err)
 			}
 			p.Tool = tool("", "")
+			fillPlanSince(p)
 			return report.RenderPlan(e.stdout, format, p, layout(e, wide))
 		},
 	}
