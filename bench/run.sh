@@ -152,7 +152,11 @@ $T -n "$AR" -warmup 0 -ok 0,3 -label small -label large -- $(audit "$work/s1") :
 # --- 6. HTTP ---------------------------------------------------------------
 load6=$(load)
 if [ -z "${SKIP_HTTP:-}" ]; then
+  # http.sh also writes bench/HTTP-RESULTS.md (its own record): keep that
+  # file as it was, the figures go into RESULTS.md.
+  [ -f bench/HTTP-RESULTS.md ] && cp bench/HTTP-RESULTS.md "$work/http-results.md"
   RUNS=3 ARTIFACTS=3.13.5 bench/http.sh 3.13 4 > "$work/http.txt" 2>&1 || echo "(bench/http.sh failed)" >> "$work/http.txt"
+  [ -f "$work/http-results.md" ] && cp "$work/http-results.md" bench/HTTP-RESULTS.md
 fi
 
 # --- RESULTS.md --------------------------------------------------------------

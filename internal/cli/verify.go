@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sigaudit/sigaudit/archive"
 	"github.com/sigaudit/sigaudit/audit"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/source"
@@ -112,9 +110,6 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 			return err
 		}
 		art := a.Audit(e.ctx, lf)
-		if lf.Artifact != nil {
-			checkTopDir(&art, p, names[i])
-		}
 		rep.Artifacts = append(rep.Artifacts, art)
 		if len(pos) > 1 {
 			prog.update(i+1, len(pos))
@@ -122,32 +117,6 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 	}
 	f.rf.trustedRoot, f.rf.tufCache = f.af.trust.trustedRoot, f.af.trust.tufCache
 	return f.rf.emit(e, rep)
-}
-
-// checkTopDir reads the first header of a source tarball and checks that
-// its top-level directory is the release's (Python-3.13.5/): no signature
-// binds a file name, so a release renamed wholesale, signatures and all,
-// is caught only here.
-func checkTopDir(art *report.Artifact, path string, nm named) {
-	n := source.ParseName(nm.name, nm.dir)
-	if !n.Known || n.Kind != source.KindSource {
-		return
-	}
-	fh, err := openRegular(path)
-	if err != nil {
-		return // the audit already reported why the file cannot be read
-	}
-	defer fh.Close()
-	top, err := archive.TopDir(fh, nm.name)
-	if err != nil {
-		// Not a readable tarball: then it is not python.org's either, and
-		// its signatures cannot verify over it (they say so).
-		return
-	}
-	if want := archive.ExpectedTopDir(n.Version); top != want {
-		art.Findings = append(art.Findings, report.Finding{Severity: report.Mismatch, Code: report.CodeArchiveVersion,
-			Message: fmt.Sprintf("the tarball holds %s/, not %s/: another release under this name", top, want)})
-	}
 }
 
 // digestFlag is the Digests key of --sha256.
