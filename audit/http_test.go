@@ -31,12 +31,12 @@ func newCountingServer(t *testing.T, dir string) *countingServer {
 	cs := &countingServer{gets: map[string]int{}, status: map[string]int{}}
 	fs := http.FileServer(http.Dir(dir))
 	cs.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		sw := &statusWriter{ResponseWriter: w, code: http.StatusOK}
-		fs.ServeHTTP(sw, r)
+		// Counted before serving: a client that stops reading (a body
+		// longer than the API's size) may be done before the handler.
 		cs.mu.Lock()
 		cs.gets[r.URL.Path]++
-		cs.status[r.URL.Path] = sw.code
 		cs.mu.Unlock()
+		fs.ServeHTTP(&statusWriter{ResponseWriter: w, cs: cs, path: r.URL.Path}, r)
 	}))
 	cs.Config.ConnState = func(_ net.Conn, s http.ConnState) {
 		if s == http.StateNew {
@@ -50,13 +50,18 @@ func newCountingServer(t *testing.T, dir string) *countingServer {
 	return cs
 }
 
+// statusWriter records the status of each answer as it is sent (an
+// answer with no WriteHeader is a 200, and no 404).
 type statusWriter struct {
 	http.ResponseWriter
-	code int
+	cs   *countingServer
+	path string
 }
 
 func (s *statusWriter) WriteHeader(code int) {
-	s.code = code
+	s.cs.mu.Lock()
+	s.cs.status[s.path] = code
+	s.cs.mu.Unlock()
 	s.ResponseWriter.WriteHeader(code)
 }
 
