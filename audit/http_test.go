@@ -31,13 +31,11 @@ func newCountingServer(t *testing.T, dir string) *countingServer {
 	cs := &countingServer{gets: map[string]int{}, status: map[string]int{}}
 	fs := http.FileServer(http.Dir(dir))
 	cs.Server = httptest.NewUnstartedServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		// Counted when it arrives: a client that stops reading early (an
-		// artifact longer than the API's size) may return before the
-		// handler does.
+		// Counted before serving: a client that stops reading (a body
+		// longer than the API's size) may be done before the handler.
 		cs.mu.Lock()
 		cs.gets[r.URL.Path]++
 		cs.mu.Unlock()
-		cs.setStatus(r.URL.Path, http.StatusOK)
 		fs.ServeHTTP(&statusWriter{ResponseWriter: w, cs: cs, path: r.URL.Path}, r)
 	}))
 	cs.Config.ConnState = func(_ net.Conn, s http.ConnState) {
@@ -52,13 +50,8 @@ func newCountingServer(t *testing.T, dir string) *countingServer {
 	return cs
 }
 
-func (cs *countingServer) setStatus(path string, code int) {
-	cs.mu.Lock()
-	cs.status[path] = code
-	cs.mu.Unlock()
-}
-
-// statusWriter records the status before the client can see it.
+// statusWriter records the status of each answer as it is sent (an
+// answer with no WriteHeader is a 200, and no 404).
 type statusWriter struct {
 	http.ResponseWriter
 	cs   *countingServer
@@ -66,7 +59,9 @@ type statusWriter struct {
 }
 
 func (s *statusWriter) WriteHeader(code int) {
-	s.cs.setStatus(s.path, code)
+	s.cs.mu.Lock()
+	s.cs.status[s.path] = code
+	s.cs.mu.Unlock()
 	s.ResponseWriter.WriteHeader(code)
 }
 

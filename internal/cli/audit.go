@@ -86,6 +86,9 @@ func runAudit(e *env, pos []string, af *auditorFlags, rf *reportFlags, tr *treeF
 		return interruptedErr("audit", err)
 	}
 	rf.trustedRoot, rf.tufCache = af.trust.trustedRoot, af.trust.tufCache
+	if rf.wants("html") {
+		rf.plan = auditPlan(t.Auditor.Timeline, t.Auditor.Options, rep, e.now().UTC())
+	}
 	return rf.emit(e, rep)
 }
 
@@ -119,10 +122,10 @@ func (t *treeFlags) register(fs *pflag.FlagSet, cache bool) {
 // tree checks the flags and builds the audit over the selected source.
 func (t *treeFlags) tree(e *env, af *auditorFlags, digestOnly bool) (*audit.Tree, error) {
 	if t.jobs < 1 || t.jobs > 64 {
-		return nil, usageErr("use --jobs between 1 and 64", "--jobs %d out of range", t.jobs)
+		return nil, errJobsRange(t.jobs)
 	}
 	if t.timeout <= 0 {
-		return nil, usageErr("use e.g. --timeout 30s", "--timeout must be positive")
+		return nil, errTimeoutNotPositive("30s")
 	}
 	a, err := af.auditor(digestOnly)
 	if err != nil {

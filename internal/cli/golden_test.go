@@ -52,6 +52,7 @@ func TestPolicyGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		fillPolicySince(p) // as 'sigaudit policy' does
 		for _, f := range report.PolicyFormats {
 			var buf bytes.Buffer
 			if err := report.WritePolicy(&buf, f, p); err != nil {
@@ -99,6 +100,7 @@ func TestPlanGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		fillPlanSince(p) // as 'sigaudit plan' does
 		for _, f := range report.PlanFormats {
 			var buf bytes.Buffer
 			if err := report.WritePlan(&buf, f, p); err != nil {

@@ -40,18 +40,18 @@ func newPlanCmd(e *env) *cobra.Command {
 			if at != "" {
 				d, err := timeline.ParseDate(at)
 				if err != nil || d.Day == 0 {
-					return usageErr("use --at YYYY-MM-DD", "bad --at %q", at)
+					return errBadAt(at)
 				}
 				when = d.First()
 			}
 			if from != "" {
 				b, err := readLocal(from, timeline.MaxVersionsFileSize)
 				if err != nil {
-					return usageErr("check the --from path", "cannot read --from file: %v", err)
+					return errReadFrom(err)
 				}
 				list, err := timeline.ParseVersionsFile(b, from)
 				if err != nil {
-					return usageErr("see 'sigaudit plan --help' for the accepted shapes", "%v", err)
+					return errBadFrom(err)
 				}
 				pos = append(pos, list...)
 			}
@@ -69,6 +69,7 @@ func newPlanCmd(e *env) *cobra.Command {
 				return versionErr(err)
 			}
 			p.Tool = tool("", "")
+			fillPlanSince(p)
 			return report.RenderPlan(e.stdout, format, p, layout(e, wide))
 		},
 	}

@@ -114,3 +114,50 @@ func TestFlagFileFIFO(t *testing.T) {
 		}
 	}
 }
+
+// --timeout bounds a stalled --api answer, over a local tree too.
+func TestAPIStallCutByTimeout(t *testing.T) {
+	if _, err := os.Stat(realData); err != nil {
+		t.Skip("no real data")
+	}
+	dir := t.TempDir()
+	_, err := mirror.Build(dir, mirror.Options{RealData: realData})
+	must(t, err)
+	stop := make(chan struct{})
+	defer close(stop)
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`[{"name": "Python-3.13.5.tgz",`))
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+		case <-stop:
+		}
+	}))
+	defer srv.Close()
+	start := time.Now()
+	code, _, errOut := run(t, "audit", "--source", dir, "--api", srv.URL+"/api/", "--timeout", "500ms", "--digest-only", "3.13.5")
+	if code != ExitError || !strings.Contains(errOut, "cannot read the downloads API") {
+		t.Errorf("exit %d, stderr %q; want 1 and the API unread", code, errOut)
+	}
+	if d := time.Since(start); d > 15*time.Second {
+		t.Errorf("a stalled --api took %v to cut with --timeout 500ms", d)
+	}
+}
+
+// A local --api file: unreadable and malformed keep their own wording.
+func TestAPIFileErrors(t *testing.T) {
+	dir := t.TempDir()
+	bad := filepath.Join(dir, "bad.json")
+	must(t, os.WriteFile(bad, []byte("not json"), 0o644))
+	for _, c := range []struct{ api, want string }{
+		{filepath.Join(dir, "missing.json"), "cannot read --api file"},
+		{dir, "cannot read --api file"},
+		{bad, `--api "` + bad + `"`},
+	} {
+		code, _, errOut := run(t, "audit", "--source", dir, "--api", c.api, "--digest-only", "3.13.5")
+		if code != ExitUsage || !strings.Contains(errOut, c.want) {
+			t.Errorf("--api %s: exit %d, stderr %q; want 2 and %q", c.api, code, errOut, c.want)
+		}
+	}
+}

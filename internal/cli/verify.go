@@ -61,7 +61,7 @@ func newVerifyCmd(e *env) *cobra.Command {
 
 func runVerify(e *env, pos []string, f *verifyFlags) error {
 	if len(pos) == 0 {
-		return usageErr("run 'sigaudit verify --help'", "no artifact given")
+		return errNoArtifact()
 	}
 	if (f.asc != "" || f.bundle != "" || f.sha != "" || f.release != "") && len(pos) > 1 {
 		return oneArtifactErr("--asc, --bundle, --sha256 and --release")
@@ -135,7 +135,7 @@ type named struct {
 func nameFile(path, release, kind string) (named, error) {
 	base := filepath.Base(path)
 	if !source.SafeName(base) {
-		return named{}, usageErr("name a file", "bad artifact path %q", path)
+		return named{}, errBadArtifactPath(path)
 	}
 	dir := filepath.Base(filepath.Dir(path))
 	if _, err := timeline.ParseVersion(dir); err != nil {
@@ -144,11 +144,10 @@ func nameFile(path, release, kind string) (named, error) {
 	own := source.ParseName(base, dir)
 	if release == "" {
 		if !own.Known {
-			return named{}, usageErr("say what it is with --release VERSION (and --kind KIND), e.g. 'sigaudit verify --release 3.13.5 "+base+"'",
-				"%q is not named like a python.org artifact, so sigaudit cannot tell what it must be signed by", base)
+			return named{}, errUnknownArtifactName(base)
 		}
 		if kind != "" && own.Kind != kind {
-			return named{}, usageErr("drop --kind, or check the file", "%q is a %s artifact, not %s", base, own.Kind, kind)
+			return named{}, errKindMismatch(base, own.Kind, kind)
 		}
 		return named{base, dir}, nil
 	}
@@ -158,14 +157,13 @@ func nameFile(path, release, kind string) (named, error) {
 	}
 	if own.Known {
 		if own.Version != v.String() || (kind != "" && own.Kind != kind) {
-			return named{}, usageErr("drop --release and --kind, or check the file", "%q is named as %s %s, not as --release %s", base, own.Kind, own.Version, v)
+			return named{}, errReleaseMismatch(base, own.Kind, own.Version, v.String())
 		}
 		return named{base, dir}, nil
 	}
 	name, ok := canonicalName(base, v.String(), kind)
 	if !ok {
-		return named{}, usageErr("pass --kind source|windows|macos|android|docs with an extension that kind uses",
-			"cannot tell which %s artifact %q is", orUnknown(kind), base)
+		return named{}, errUnknownArtifactKind(orUnknown(kind), base)
 	}
 	return named{name, ""}, nil
 }
@@ -251,15 +249,15 @@ func statArtifact(path, digest string) (fs.FileInfo, error) {
 	st, err := os.Stat(path)
 	switch {
 	case err == nil && st.IsDir():
-		return nil, usageErr("name the artifact file", "%q is a directory", path)
+		return nil, errArtifactIsDir(path)
 	case err == nil && !st.Mode().IsRegular():
-		return nil, usageErr("name a regular file", "%q is not a regular file", path)
+		return nil, errArtifactNotRegular(path)
 	case errors.Is(err, fs.ErrNotExist) && digest != "":
 		return nil, err
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, usageErr("check the path, or pass --sha256 HEX to verify Sigstore from a digest", "artifact %q does not exist", path)
+		return nil, errArtifactMissing(path)
 	case err != nil:
-		return nil, opErr("", "cannot read artifact: %v", err)
+		return nil, errReadArtifact(err)
 	}
 	return st, nil
 }
