@@ -27,7 +27,7 @@ var checksumBlockers = map[string]bool{
 
 // independentSources are the digest sources that do not come from the
 // bundle itself: each one that agrees can make a digest proven.
-var independentSources = []string{"api", "sbom", "record", "sha256 flag", "artifact"}
+var independentSources = []string{"api", "sbom", "record", DigestSHA256Flag, "artifact"}
 
 // ChecksumOptions say what Checksums may print beyond proven digests.
 type ChecksumOptions struct {

@@ -24,7 +24,11 @@ type digestCheck struct {
 
 // digestOrder is the order sources are compared in (further sources, a
 // second API row..., follow in a stable order).
-var digestOrder = []string{"artifact", "bundle", "sbom", "api", "record", "sha256 flag"}
+// DigestSHA256Flag names the digest given on the command line (--sha256)
+// among an artifact's digest sources.
+const DigestSHA256Flag = "sha256_flag"
+
+var digestOrder = []string{"artifact", "bundle", "sbom", "api", "record", DigestSHA256Flag}
 
 // crossCheck compares every SHA-256 known for the artifact: computed,
 // from the bundle, the SBOM, the API, the record, the command line. If
@@ -72,7 +76,7 @@ func crossCheck(outside map[string]string, sum string, inspect sigstore.Verdict)
 // independentDigest is the SHA-256 Sigstore is checked against: the
 // artifact's own, else one from a source other than the bundle.
 func independentDigest(digests map[string]string) string {
-	for _, src := range []string{"artifact", "sha256 flag", "api", "sbom", "record"} {
+	for _, src := range []string{"artifact", DigestSHA256Flag, "api", "sbom", "record"} {
 		if d, ok := digests[src]; ok {
 			return d
 		}

@@ -120,7 +120,7 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 }
 
 // digestFlag is the Digests key of --sha256.
-const digestFlag = "sha256 flag"
+const digestFlag = audit.DigestSHA256Flag
 
 // named is what the command line says a local file is: its name as
 // python.org publishes it (from --release and --kind, or the file's own
