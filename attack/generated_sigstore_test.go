@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/sigaudit/sigaudit/internal/cli"
-	"github.com/sigaudit/sigaudit/internal/fakesigstore"
+	"github.com/sigaudit/sigaudit/internal/testing/fakesigstore"
 )
 
 // A release line signed end to end with generated material (a generated

@@ -9,12 +9,10 @@ import (
 	"encoding/binary"
 	"encoding/hex"
 	"encoding/json"
-	"encoding/pem"
 	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 	"time"
@@ -23,8 +21,9 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 
-	"github.com/sigaudit/sigaudit/internal/fakesigstore"
-	"github.com/sigaudit/sigaudit/report"
+	"github.com/sigaudit/sigaudit/internal/testing/fakesigstore"
+
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 )
 
 // A second attack matrix (issue 16): attacks a hostile mirror or a careless
@@ -192,28 +191,6 @@ func rsaEntity(t *testing.T) *openpgp.Entity {
 	e, err := openpgp.NewEntity("RSA RM", "", "c@example.org", &packet.Config{Algorithm: packet.PubKeyAlgoRSA, RSABits: 2048, Time: func() time.Time { return t0 }})
 	must(t, err)
 	return e
-}
-
-// legacyFromChainBundle extracts the leaf certificate and signature of a
-// v0.1 bundle (certificate chain), as a legacy .crt + .sig pair.
-func legacyFromChainBundle(t *testing.T, bundle []byte) (crt, sig []byte) {
-	var m struct {
-		VerificationMaterial struct {
-			Chain struct {
-				Certificates []struct {
-					RawBytes []byte `json:"rawBytes"`
-				} `json:"certificates"`
-			} `json:"x509CertificateChain"`
-		} `json:"verificationMaterial"`
-		MessageSignature struct {
-			Signature string `json:"signature"`
-		} `json:"messageSignature"`
-	}
-	must(t, json.Unmarshal(bundle, &m))
-	if len(m.VerificationMaterial.Chain.Certificates) == 0 {
-		t.Fatal("no certificate chain in the bundle")
-	}
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: m.VerificationMaterial.Chain.Certificates[0].RawBytes}), []byte(m.MessageSignature.Signature)
 }
 
 func u32b(v uint32) []byte { return binary.BigEndian.AppendUint32(nil, v) }
@@ -409,7 +386,7 @@ func moreCases() []moreCase {
 				must(t, err)
 				b, err := fs.Bundle("thomas@python.org", "https://accounts.google.com", sha3135Bytes(t), time.Now())
 				must(t, err)
-				crt, sig := legacyFromChainBundle(t, b)
+				crt, sig := fixtures.LegacyFromBundle(t, b)
 				p := filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.xz")
 				write(t, p+".crt", crt)
 				write(t, p+".sig", sig)
@@ -418,8 +395,8 @@ func moreCases() []moreCase {
 		{name: "legacy pair: real crt, signature of another artifact", code: 3,
 			want: []string{"gap:pgp-missing", "mismatch:sigstore-invalid", "note:sigstore-legacy-format"},
 			setup: func(t *testing.T, dir string, k *keys) []string {
-				crt, _ := legacyFromBundle(t, realBundle(t))
-				_, sig := legacyFromBundle(t, real(t, "sigstore-bundles/Python-3.13.5.tgz.sigstore"))
+				crt, _ := fixtures.LegacyFromBundle(t, realBundle(t))
+				_, sig := fixtures.LegacyFromBundle(t, real(t, "sigstore-bundles/Python-3.13.5.tgz.sigstore"))
 				p := filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.xz")
 				write(t, p+".crt", crt)
 				write(t, p+".sig", sig)
@@ -428,7 +405,7 @@ func moreCases() []moreCase {
 		{name: "junk bundle beside a valid legacy pair (no fallback to the downgrade)", code: 3,
 			want: []string{"gap:pgp-missing", "mismatch:sigstore-malformed"},
 			setup: func(t *testing.T, dir string, k *keys) []string {
-				crt, sig := legacyFromBundle(t, realBundle(t))
+				crt, sig := fixtures.LegacyFromBundle(t, realBundle(t))
 				p := filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.xz")
 				write(t, p+".crt", crt)
 				write(t, p+".sig", sig)
@@ -527,7 +504,81 @@ func moreCases() []moreCase {
 				write(t, api, []byte(`[{"url":"https://www.python.org/ftp/python/3.14.0/Python-3.14.0.tgz","sha256_sum":"`+strings.Repeat("a", 64)+`"}]`))
 				return []string{"audit", "--format", "json", "--digest-only", "--source", tree, "--api", api, "3.14.0"}
 			}},
+		// --- a release renamed: the tarball's own top-level directory ---
+		// The name says .tgz, the bytes are the real .tar.xz.
+		{name: "xz tarball and its signatures served under the .tgz name", code: 3, needsTarball: true,
+			want:  []string{"mismatch:archive-version-mismatch", "mismatch:digest-mismatch"},
+			setup: renamedRelease("3.13.5/Python-3.13.5.tgz", realASC, realBundle)},
+		// A release candidate's name on the final's bytes.
+		{name: "final tarball renamed as its release candidate", code: 3, needsTarball: true,
+			want:  []string{"mismatch:archive-version-mismatch", "mismatch:digest-mismatch"},
+			setup: renamedRelease("3.13.5/Python-3.13.5rc1.tar.xz", realASC, realBundle)},
+		// An older release's tarball, with its own good bundle, in the newer
+		// release's directory: the newer release has no source tarball.
+		{name: "older release's tarball placed in the newer release's directory", code: 3,
+			want: []string{"gap:release-incomplete", "gap:pgp-missing"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				tree := filepath.Join(dir, "tree")
+				p := filepath.Join(tree, "3.13.5", "Python-3.13.0.tar.xz")
+				write(t, p+".sigstore", real(t, "sigstore-bundles/Python-3.13.0.tar.xz.sigstore"))
+				return []string{"audit", "--format", "json", "--digest-only", "--source", tree, "3.13.5"}
+			}},
+		// --- digest-only: the bundle is all there is to check ---
+		{name: "digest-only: junk bundle", code: 3, want: []string{"gap:pgp-missing", "mismatch:sigstore-malformed"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				return bySHA(t, dir, nil, []byte("this is not a bundle\n"))
+			}},
+		{name: "digest-only: a stranger's Sigstore bundle over the right digest", code: 3, want: []string{"gap:pgp-missing", "mismatch:sigstore-untrusted"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				return bySHA(t, dir, nil, strangerBundle(t, sha3135))
+			}},
+		{name: "digest-only: another release's real bundle", code: 3, want: []string{"gap:pgp-missing", "mismatch:digest-mismatch"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				return bySHA(t, dir, nil, real(t, "sigstore-bundles/Python-3.13.0.tar.xz.sigstore"))
+			}},
+		{name: "digest-only tree: a stranger's bundle beside the tarball", code: 3, want: []string{"gap:pgp-missing", "mismatch:sigstore-untrusted"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				tree := filepath.Join(dir, "tree")
+				p := filepath.Join(tree, "3.13.5", "Python-3.13.5.tar.xz")
+				write(t, p+".sigstore", strangerBundle(t, sha3135))
+				return []string{"audit", "--format", "json", "--digest-only", "--source", tree, "3.13.5"}
+			}},
+		{name: "digest-only tree: junk bundle beside the tarball", code: 3, want: []string{"gap:pgp-missing", "mismatch:sigstore-malformed"},
+			setup: func(t *testing.T, dir string, k *keys) []string {
+				tree := filepath.Join(dir, "tree")
+				p := filepath.Join(tree, "3.13.5", "Python-3.13.5.tar.xz")
+				write(t, p+".sigstore", []byte(`{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}`))
+				return []string{"audit", "--format", "json", "--digest-only", "--source", tree, "3.13.5"}
+			}},
 	}
+}
+
+// renamedRelease links the real 3.13.5 tarball under name, with its real
+// signatures renamed beside it: no signature binds a file name.
+func renamedRelease(name string, asc, bundle func(*testing.T) []byte) func(*testing.T, string, *keys) []string {
+	return func(t *testing.T, dir string, k *keys) []string {
+		abs, err := filepath.Abs(realTarball)
+		must(t, err)
+		p := filepath.Join(dir, name)
+		must(t, os.MkdirAll(filepath.Dir(p), 0o755))
+		must(t, os.Symlink(abs, p))
+		write(t, p+".asc", asc(t))
+		write(t, p+".sigstore", bundle(t))
+		return []string{"verify", "--format", "json", p}
+	}
+}
+
+// strangerBundle is a well-formed bundle over the hex digest sum, made by
+// a generated Sigstore instance that sigaudit does not trust.
+func strangerBundle(t *testing.T, sum string) []byte {
+	t.Helper()
+	fs, err := fakesigstore.New(time.Now().Add(-time.Hour))
+	must(t, err)
+	d, err := hex.DecodeString(sum)
+	must(t, err)
+	b, err := fs.Bundle("thomas@python.org", "https://accounts.google.com", d, time.Now())
+	must(t, err)
+	return b
 }
 
 // fifoCases are set on systems with FIFOs (more_unix_test.go).
@@ -562,26 +613,5 @@ func runMore(t *testing.T, c moreCase, tarErr error) {
 		}
 		return
 	}
-	var rep report.Report
-	if err := json.Unmarshal([]byte(out), &rep); err != nil {
-		t.Fatalf("not JSON: %v\n%s", err, out)
-	}
-	var got []string
-	for _, a := range rep.Artifacts {
-		for _, f := range a.Findings {
-			got = append(got, f.Severity+":"+f.Code)
-			if strings.HasPrefix(f.Code, "pgp-") && f.Severity == report.Mismatch && a.PGP.Status == "verified" {
-				t.Errorf("PGP verified despite %s", f.Code)
-			}
-			if (strings.HasPrefix(f.Code, "sigstore-") || f.Code == "digest-mismatch") && f.Severity == report.Mismatch && a.Sigstore.Status == "verified" {
-				t.Errorf("Sigstore verified despite %s", f.Code)
-			}
-		}
-	}
-	sort.Strings(got)
-	want := append([]string(nil), c.want...)
-	sort.Strings(want)
-	if strings.Join(got, " ") != strings.Join(want, " ") {
-		t.Errorf("findings %v, want %v\n%s", got, want, out)
-	}
+	checkFindings(t, out, c.want)
 }

@@ -6,6 +6,8 @@ import (
 	"path/filepath"
 	"syscall"
 	"testing"
+
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 )
 
 // FIFOs beside an artifact must be refused before they are opened for
@@ -21,7 +23,7 @@ func init() {
 			}},
 		{name: "legacy crt is a FIFO", code: 3, want: []string{"gap:pgp-missing", "mismatch:sigstore-malformed"},
 			setup: func(t *testing.T, dir string, k *keys) []string {
-				_, sig := legacyFromBundle(t, real(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore"))
+				_, sig := fixtures.LegacyFromBundle(t, real(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore"))
 				p := filepath.Join(dir, "3.13.5", "Python-3.13.5.tar.xz")
 				write(t, p+".sig", sig)
 				must(t, syscall.Mkfifo(p+".crt", 0o644))

@@ -58,6 +58,11 @@ type Files struct {
 	// Claims are the sibling suffixes python.org's API lists for the
 	// artifact: each one not published is an api-claim-missing mismatch.
 	Claims []string
+	// APISize is the artifact's size in python.org's API, 0 if unknown:
+	// Artifact is opened capped at it, so a longer artifact fails with
+	// source.ErrTooLarge, a digest-mismatch (the bytes are not the ones
+	// the API describes), not a read error.
+	APISize int64
 	// Exists, when set, says whether a sibling is published without
 	// reading it (from a directory listing); Audit uses it only for a
 	// claimed sibling it did not read. Without it such a sibling is read.
@@ -68,6 +73,12 @@ type Files struct {
 // consumed exactly the artifact's bytes, by algorithm.
 type Hashed struct {
 	Hashes map[crypto.Hash]hash.Hash
+	// Head is the first bytes of the artifact (up to
+	// archive.MaxCompressed), for the top-level directory check of a source
+	// tarball; HeadKept says the pass kept them. Without them Audit reads
+	// the start of the file.
+	Head     []byte
+	HeadKept bool
 }
 
 // usable returns the SHA-256 state and, when sig is not nil, a PGP check
@@ -122,7 +133,7 @@ func (a *Auditor) Audit(ctx context.Context, f Files) report.Artifact {
 	}
 	head.Expected = report.Expected{PGP: ex.PGP, Sigstore: ex.Sigstore}
 
-	m := gather(f)
+	m := gather(f, a.DigestOnly)
 	p := parse(f.Name, m)
 	digests, sbom := outsideDigests(f, m, n.Version)
 	spec := a.warm(f, p, ex)
@@ -157,8 +168,11 @@ func assemble(r report.Artifact, p parsed, sbom []report.Finding, h hashed, po p
 
 // material is what is published beside an artifact, each file read once.
 type material struct {
-	asc      []byte
-	ascErr   error
+	asc    []byte
+	ascErr error
+	// ascSeen: digest-only, the .asc is published (the listing says so)
+	// and was deliberately not read.
+	ascSeen  bool
 	bundle   []byte
 	bundleEr error
 	crt, sig []byte
@@ -190,14 +204,21 @@ func ioError(err error) bool {
 	return false
 }
 
-func gather(f Files) material {
+func gather(f Files, digestOnly bool) material {
 	m := material{read: map[string]error{}}
 	sib := func(suffix string, limit int64) ([]byte, error) {
 		b, err := f.Sibling(suffix, limit)
 		m.read[suffix] = err
 		return b, err
 	}
-	m.asc, m.ascErr = sib(".asc", pgp.MaxSignatureSize)
+	if digestOnly && f.Exists != nil {
+		// Digest-only checks no PGP signature: its presence is all the
+		// report needs, and the listing gives it with no request (issue
+		// 18: no .asc GET in digest-only mode).
+		m.ascGlance(f)
+	} else {
+		m.asc, m.ascErr = sib(".asc", pgp.MaxSignatureSize)
+	}
 	m.bundle, m.bundleEr = sib(".sigstore", sigstore.MaxBundleSize)
 	if m.bundleEr != nil && notFound(m.bundleEr) {
 		var crtErr, sigErr error
@@ -207,6 +228,22 @@ func gather(f Files) material {
 	}
 	m.sbom, m.sbomErr = sib(".spdx.json", source.MaxSBOMSize)
 	return m
+}
+
+// ascGlance asks Exists whether the .asc is published, without reading
+// it: present is ascSeen, absent is ErrNotFound, a failed probe is its
+// error (an unreadable .asc).
+func (m *material) ascGlance(f Files) {
+	ok, err := f.Exists(".asc")
+	switch {
+	case err != nil:
+		m.ascErr = err
+	case ok:
+		m.ascSeen = true
+	default:
+		m.ascErr = fmt.Errorf("%s.asc: %w", f.Name, source.ErrNotFound)
+	}
+	m.read[".asc"] = m.ascErr
 }
 
 // legacyErr is the error of a .crt + .sig pair from those of its halves.

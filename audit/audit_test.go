@@ -6,7 +6,6 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"encoding/pem"
-	"flag"
 	"fmt"
 	"io"
 	"io/fs"
@@ -19,15 +18,15 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigaudit/sigaudit/internal/fakesigstore"
+	"github.com/sigaudit/sigaudit/internal/testing/fakesigstore"
 	"github.com/sigaudit/sigaudit/pgp"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/sigstore"
 	"github.com/sigaudit/sigaudit/source"
 	"github.com/sigaudit/sigaudit/timeline"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files with the current output")
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
+)
 
 // realData is the repository's copy of python.org material.
 const realData = "../testdata/realdata"
@@ -39,24 +38,7 @@ func golden(t *testing.T, name string, v any) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	got = append(got, '\n')
-	path := filepath.Join("testdata", "golden", name+".json")
-	if *update {
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test ./audit -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from its golden file (go test ./audit -run '%s' -update if intended)\n--- got:\n%s\n--- want:\n%s", name, t.Name(), got, want)
-	}
+	fixtures.Golden(t, "./audit", filepath.Join("testdata", "golden", name+".json"), append(got, '\n'))
 }
 
 // memFiles is an in-memory published tree for one artifact.

@@ -31,6 +31,10 @@ func unknownLine(err error) report.Finding {
 
 // sourceError is a file that could not be read or used: a mismatch for
 // the artifact and its signatures, a note for an unusable SBOM.
+func archiveVersion(format string, args ...any) report.Finding {
+	return finding(report.Mismatch, report.CodeArchiveVersion, format, args...)
+}
+
 func sourceError(sev, format string, args ...any) report.Finding {
 	return finding(sev, report.CodeSourceError, format, args...)
 }

@@ -24,6 +24,7 @@ const (
 	ascSignature           // parsed: sig is set
 	ascMalformed           // not a signature (or too large); reason says why
 	ascUnreadable          // exists, could not be read; err says why
+	ascUnread              // digest-only: published, deliberately not read
 )
 
 // sigstoreState is what the Sigstore material turned out to be.
@@ -60,6 +61,8 @@ type parsed struct {
 func parse(name string, m material) parsed {
 	var p parsed
 	switch {
+	case m.ascSeen:
+		p.ascFile, p.asc = name+".asc", ascUnread
 	case m.ascErr == nil:
 		p.ascFile = name + ".asc"
 		if s, err := pgp.ReadSignature(bytes.NewReader(m.asc)); err != nil {
@@ -187,13 +190,15 @@ func (a *Auditor) hash(ctx context.Context, f Files, sig *pgp.Signature) hashed 
 		pre = f.Hashed()
 	}
 	if sum, c, ok := pre.usable(sig); ok {
-		return hashed{state: artHashed, sum: hex.EncodeToString(sum), check: c}
+		return hashed{state: artHashed, sum: hex.EncodeToString(sum), check: c, findings: topDirFromHead(f, pre.Head, pre.HeadKept)}
 	}
 	rc, err := f.Artifact()
 	switch {
 	case err == nil:
 	case notFound(err):
 		return hashed{state: artAbsent, findings: []report.Finding{sourceError(report.Mismatch, "%s is not published (only its signatures are)", f.Name)}}
+	case f.APISize > 0 && errorsIsTooLarge(err):
+		return tooLarge(f, err)
 	case ioError(err):
 		return hashed{state: artUnreadable, err: err, findings: []report.Finding{sourceError(report.Mismatch, "cannot open %s: %v", f.Name, err)}}
 	default: // refused (not a regular file, a symlink out of the tree)
@@ -206,10 +211,30 @@ func (a *Auditor) hash(ctx context.Context, f Files, sig *pgp.Signature) hashed 
 		check = pgp.NewCheck(sig)
 		ws = append(ws, check)
 	}
+	var head *headWriter
+	if wantsTopDir(f.Name, f.DirVersion) {
+		head = &headWriter{} // the top-level directory, from this same pass
+		ws = append(ws, head)
+	}
 	_, err = fanout.Copy(ctx, rc, ws...)
 	rc.Close()
+	if err != nil && f.APISize > 0 && errorsIsTooLarge(err) {
+		return tooLarge(f, err)
+	}
 	if err != nil { // a read that fails is an I/O error
 		return hashed{state: artUnreadable, err: err, findings: []report.Finding{sourceError(report.Mismatch, "reading %s failed: %v", f.Name, err)}}
 	}
-	return hashed{state: artHashed, sum: hex.EncodeToString(h.Sum(nil)), check: check}
+	out := hashed{state: artHashed, sum: hex.EncodeToString(h.Sum(nil)), check: check}
+	if head != nil {
+		out.findings = topDirFromHead(f, head.b, true)
+	}
+	return out
+}
+
+// tooLarge is an artifact longer than python.org's API says: the bytes
+// served are not the ones the API describes, a digest-mismatch (not an
+// operational error). Nothing is verified over them.
+func tooLarge(f Files, err error) hashed {
+	return hashed{state: artAbsent, findings: []report.Finding{finding(report.Mismatch, report.CodeDigestMismatch,
+		"%s is larger than the %d bytes python.org's API gives for it, so it is not the file the API describes: %v", f.Name, f.APISize, err)}}
 }

@@ -38,6 +38,12 @@ func (a *Auditor) pgpOutcome(name string, ex timeline.Expectation, p parsed, h h
 		o.findings = append(o.findings, pgpMalformed(name, p.ascReason))
 	case ascSignature:
 		a.pgpSignature(&o, name, ex, p.sig, h)
+	case ascUnread:
+		// Not read, so no signer details: fingerprint, key ID, hash,
+		// creation time and signer stay empty.
+		o.method.Status = report.StatusNotChecked
+		o.method.Reason = "digest-only mode: the artifact and its .asc were not downloaded"
+		o.findings = append(o.findings, pgpNotChecked(true, "PGP signature present, not checked in digest-only mode"))
 	}
 	if !ex.PGP && !ex.PGPUnknown && p.asc != ascUnreadable {
 		o.findings = append(o.findings, pgpNotGuaranteed(ex.PGPReason))

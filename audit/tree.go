@@ -229,7 +229,7 @@ func (t *Tree) dirJobs(d string, list *source.Listing, err error, only []string,
 		if len(only) > 0 && !slices.Contains(only, pn.Version) {
 			continue
 		}
-		if pn.Known && pn.Kind == source.KindSource {
+		if pn.Known && pn.Kind == source.KindSource && inRelease(pn.Version, d) {
 			tarball[pn.Version] = true
 		}
 		names = append(names, n)
@@ -267,6 +267,19 @@ func (t *Tree) dirJobs(d string, list *source.Listing, err error, only []string,
 		return jobs, &p
 	}
 	return jobs, nil
+}
+
+// inRelease says whether version belongs in release directory d: 3.15.0/
+// holds 3.15.0 and its pre-releases, never another release's tarball (an
+// older tarball placed there leaves the release without one). A directory
+// whose name is no version accepts any.
+func inRelease(version, d string) bool {
+	dv, err := timeline.ParseVersion(d)
+	if err != nil {
+		return true
+	}
+	v, err := timeline.ParseVersion(version)
+	return err == nil && v.Major == dv.Major && v.Minor == dv.Minor && v.Patch == dv.Patch
 }
 
 // dirProblem is a report entry for a release directory itself.
@@ -402,6 +415,7 @@ func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 			f.Claims = append(f.Claims, suffix)
 		}
 	}
+	f.APISize = size
 	f.Artifact = j.list.OpenFunc(ctx, j.name, size)
 	return t.Auditor.Audit(ctx, f)
 }

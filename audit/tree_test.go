@@ -328,3 +328,21 @@ func TestStreamCancelled(t *testing.T) {
 		t.Errorf("Stream after cancel: %v", err)
 	}
 }
+
+func TestInRelease(t *testing.T) {
+	for _, c := range []struct {
+		version, dir string
+		want         bool
+	}{
+		{"3.13.5", "3.13.5", true},
+		{"3.15.0a1", "3.15.0", true},
+		{"3.13.5rc1", "3.13.5", true},
+		{"3.13.0", "3.13.5", false},
+		{"3.12.11", "3.13.5", false},
+		{"3.13.5", "not-a-version", true},
+	} {
+		if got := inRelease(c.version, c.dir); got != c.want {
+			t.Errorf("inRelease(%q, %q) = %v, want %v", c.version, c.dir, got, c.want)
+		}
+	}
+}

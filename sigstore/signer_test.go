@@ -12,7 +12,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigaudit/sigaudit/internal/fakesigstore"
+	"github.com/sigaudit/sigaudit/internal/testing/fakesigstore"
 )
 
 // Every real python.org bundle passes VerifySigner as its expected

@@ -15,6 +15,7 @@ import (
 
 	"github.com/sigaudit/sigaudit/internal/cli"
 	"github.com/sigaudit/sigaudit/internal/prehash"
+	"github.com/sigaudit/sigaudit/internal/quiet"
 )
 
 func main() {
@@ -25,7 +26,7 @@ func run(args []string) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	stderr := os.Stderr // sigaudit's own messages skip the filter
-	restore := quietLibraries()
+	restore := quiet.Libraries()
 	defer restore()
 	return cli.Run(ctx, cli.Env{
 		Args:       args,

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"net/http"
 	"os"
 	"strings"
 	"time"
@@ -10,6 +9,7 @@ import (
 	"github.com/spf13/pflag"
 
 	"github.com/sigaudit/sigaudit/audit"
+	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/source"
 	"github.com/sigaudit/sigaudit/timeline"
 )
@@ -81,12 +81,25 @@ func runAudit(e *env, pos []string, af *auditorFlags, rf *reportFlags, tr *treeF
 	if err != nil {
 		return selectErr(err)
 	}
-	rep, err := t.Run(e.ctx, dirs, only)
+	rep, err := runTree(e, t, dirs, only)
 	if err != nil {
 		return interruptedErr("audit", err)
 	}
 	rf.trustedRoot, rf.tufCache = af.trust.trustedRoot, af.trust.tufCache
+	if rf.wants("html") {
+		rf.plan = auditPlan(t.Auditor.Timeline, t.Auditor.Options, rep, e.now().UTC())
+	}
 	return rf.emit(e, rep)
+}
+
+// runTree runs the audit and, once it has returned, removes the temp file
+// of any download to --cache still open (a canceled run leaves them), so
+// no partial file survives Ctrl-C or SIGTERM.
+func runTree(e *env, t *audit.Tree, dirs []string, only audit.Only) (*report.Report, error) {
+	if h, ok := t.Source.(*source.HTTP); ok {
+		defer h.DropPartials()
+	}
+	return t.Run(e.ctx, dirs, only)
 }
 
 // treeFlags select a release tree and how it is read (audit, checksums).
@@ -109,22 +122,25 @@ func (t *treeFlags) register(fs *pflag.FlagSet, cache bool) {
 // tree checks the flags and builds the audit over the selected source.
 func (t *treeFlags) tree(e *env, af *auditorFlags, digestOnly bool) (*audit.Tree, error) {
 	if t.jobs < 1 || t.jobs > 64 {
-		return nil, usageErr("use --jobs between 1 and 64", "--jobs %d out of range", t.jobs)
+		return nil, errJobsRange(t.jobs)
 	}
 	if t.timeout <= 0 {
-		return nil, usageErr("use e.g. --timeout 30s", "--timeout must be positive")
+		return nil, errTimeoutNotPositive("30s")
 	}
 	a, err := af.auditor(digestOnly)
 	if err != nil {
 		return nil, err
 	}
-	s, client, err := openSource(t.src, t.timeout, t.cache)
+	s, err := openSource(t.src, t.timeout, t.cache)
 	if err != nil {
 		return nil, err
 	}
+	if h, ok := s.(*source.HTTP); ok {
+		h.SetMaxConns(t.jobs + 2) // the jobs plus listings
+	}
 	tree := &audit.Tree{Auditor: a, Source: s, Jobs: t.jobs}
 	if t.api != "" {
-		a, err := loadAPI(e, t.api, client)
+		a, err := loadAPI(e, t.api, s, t.timeout)
 		if err != nil {
 			return nil, err
 		}
@@ -133,42 +149,53 @@ func (t *treeFlags) tree(e *env, af *auditorFlags, digestOnly bool) (*audit.Tree
 	return tree, nil
 }
 
-func openSource(src string, timeout time.Duration, cache string) (source.Source, *http.Client, error) {
-	if strings.HasPrefix(src, "http://") || strings.HasPrefix(src, "https://") {
+func isURL(s string) bool {
+	return strings.HasPrefix(s, "http://") || strings.HasPrefix(s, "https://")
+}
+
+func openSource(src string, timeout time.Duration, cache string) (source.Source, error) {
+	if isURL(src) {
 		h, err := source.NewHTTP(src, timeout)
 		if err != nil {
-			return nil, nil, usageErr("use --source https://host/path/ or a directory", "%v", err)
+			return nil, errBadSourceURL(err)
 		}
 		h.IdleTimeout = timeout
 		h.Cache = cache
-		return h, h.Client(), nil
+		return h, nil
 	}
 	st, err := os.Stat(src)
 	if err != nil || !st.IsDir() {
-		return nil, nil, usageErr("use --source URL or an existing directory laid out like python.org/ftp/python/", "source %q is not a directory", src)
+		return nil, errSourceNotDir(src)
 	}
 	d, err := source.OpenDir(src)
 	if err != nil {
-		return nil, nil, opErr("", "cannot open source: %v", err)
+		return nil, errOpenSource(err)
 	}
-	return d, &http.Client{Timeout: timeout}, nil
+	return d, nil
 }
 
-func loadAPI(e *env, api string, client *http.Client) (source.API, error) {
-	if strings.HasPrefix(api, "http://") || strings.HasPrefix(api, "https://") {
-		a, err := source.FetchAPI(e.ctx, client, api)
+// loadAPI reads --api: a URL through the HTTP source (so --timeout bounds
+// the wait for each chunk) or through an HTTP client of its own over a
+// local tree, else a local file.
+func loadAPI(e *env, api string, s source.Source, timeout time.Duration) (source.API, error) {
+	if isURL(api) {
+		h, ok := s.(*source.HTTP)
+		if !ok {
+			var err error
+			if h, err = source.NewHTTP(api, timeout); err != nil {
+				return nil, errAPIFetch(err)
+			}
+			h.IdleTimeout = timeout
+		}
+		a, err := h.FetchAPI(e.ctx, api)
 		if err != nil {
-			return nil, opErr("check --api, or drop it", "cannot read the downloads API: %v", err)
+			return nil, errAPIFetch(err)
 		}
 		return a, nil
 	}
-	b, err := readLocal(api, source.MaxAPISize)
+	a, err := source.LoadAPIFile(api)
 	if err != nil {
-		return nil, usageErr("check the --api path", "cannot read --api file: %v", err)
-	}
-	a, err := source.ParseAPI(b)
-	if err != nil {
-		return nil, usageErr("pass a release_file listing from python.org's API", "--api %q: %v", api, err)
+		return nil, errAPIFile(api, err)
 	}
 	return a, nil
 }

@@ -3,9 +3,7 @@ package cli
 import (
 	"bytes"
 	"context"
-	"encoding/base64"
 	"encoding/json"
-	"encoding/pem"
 	"encoding/xml"
 	"net/http"
 	"net/http/httptest"
@@ -22,6 +20,8 @@ import (
 	"github.com/sigaudit/sigaudit/internal/mirror"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/source"
+
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 )
 
 const realData = "../../testdata/realdata"
@@ -57,34 +57,6 @@ func writeAPI(t *testing.T, dir string, files []source.APIFile) {
 	b, err := json.MarshalIndent(files, "", " ")
 	must(t, err)
 	must(t, os.WriteFile(filepath.Join(dir, "api.json"), b, 0o644))
-}
-
-// legacyFromBundle cuts the certificate and signature out of a real
-// message-signature bundle, as python.org's .crt and .sig.
-func legacyFromBundle(t *testing.T, bundle []byte) (crt, sig []byte) {
-	var m struct {
-		VerificationMaterial struct {
-			Certificate struct {
-				RawBytes string `json:"rawBytes"`
-			} `json:"certificate"`
-			X509CertificateChain struct {
-				Certificates []struct {
-					RawBytes string `json:"rawBytes"`
-				} `json:"certificates"`
-			} `json:"x509CertificateChain"`
-		} `json:"verificationMaterial"`
-		MessageSignature struct {
-			Signature string `json:"signature"`
-		} `json:"messageSignature"`
-	}
-	must(t, json.Unmarshal(bundle, &m))
-	raw := m.VerificationMaterial.Certificate.RawBytes
-	if raw == "" {
-		raw = m.VerificationMaterial.X509CertificateChain.Certificates[0].RawBytes
-	}
-	der, err := base64.StdEncoding.DecodeString(raw)
-	must(t, err)
-	return pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), []byte(m.MessageSignature.Signature)
 }
 
 // plantedMirror lays the real data out like python.org/ftp/python/ and
@@ -129,7 +101,7 @@ func plantedMirror(t *testing.T) (string, map[string][]string) {
 	// (i) legacy .crt + .sig instead of a bundle.
 	b, err = os.ReadFile(p("3.13.5", "Python-3.13.5.tgz.sigstore"))
 	must(t, err)
-	crt, sig := legacyFromBundle(t, b)
+	crt, sig := fixtures.LegacyFromBundle(t, b)
 	must(t, os.Remove(p("3.13.5", "Python-3.13.5.tgz.sigstore")))
 	must(t, os.WriteFile(p("3.13.5", "Python-3.13.5.tgz.crt"), crt, 0o644))
 	must(t, os.WriteFile(p("3.13.5", "Python-3.13.5.tgz.sig"), sig, 0o644))
@@ -141,7 +113,9 @@ func plantedMirror(t *testing.T) (string, map[string][]string) {
 	writeAPI(t, dir, api)
 
 	want := map[string][]string{
-		"Python-3.7.17.tgz":             {"mismatch:pgp-malformed"},
+		// digest-only reads no .asc (issue 18): the garbage is only seen
+		// in the listing; with artifacts it is pgp-malformed (attack/).
+		"Python-3.7.17.tgz":             {"note:pgp-not-checked"},
 		"Python-3.9.16.tgz":             {"gap:pgp-missing"},
 		"Python-3.10.14.tgz":            {"gap:pgp-missing", "mismatch:sigstore-malformed"},
 		"Python-3.11.2.tar.xz":          {"note:pgp-not-checked"},
@@ -229,7 +203,7 @@ func TestAuditHTTPMirrorPlanted(t *testing.T) {
 			if err := xml.Unmarshal([]byte(out), &suites); err != nil {
 				t.Errorf("junit does not parse: %v", err)
 			}
-			if suites.Tests != len(want) || suites.Failures != 9 {
+			if suites.Tests != len(want) || suites.Failures != 8 { // 3.7.17.tgz: its garbage .asc is not read in digest-only mode
 				t.Errorf("junit: %d tests, %d failures", suites.Tests, suites.Failures)
 			}
 		case "markdown":

@@ -17,7 +17,7 @@ import (
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
 
-	"github.com/sigaudit/sigaudit/internal/fakesigstore"
+	"github.com/sigaudit/sigaudit/internal/testing/fakesigstore"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/source"
 )

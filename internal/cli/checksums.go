@@ -80,16 +80,17 @@ func runChecksums(e *env, pos []string, f *checksumsFlags) error {
 	if err != nil {
 		return selectErr(err)
 	}
-	rep, err := t.Run(e.ctx, dirs, only)
+	rep, err := runTree(e, t, dirs, only)
 	if err != nil {
 		return interruptedErr("checksums", err)
 	}
 	if missing := audit.KeepArtifacts(rep, f.artifacts, f.kind); len(missing) > 0 {
-		return usageErr("check the artifact name", "--artifact %q is not in the selected releases", missing[0])
+		return errArtifactNotSelected(missing[0])
 	}
 	c := audit.ChecksumsWith(rep, audit.ChecksumOptions{API: audit.APIDigests(t.API), AllowUnsigned: f.allowUnsigned, AllowUnproven: f.allowUnproven})
+	c.Tool = tool(f.af.trust.trustedRoot, f.af.trust.tufCache)
 	if err := report.WriteChecksums(e.stdout, f.format, c); err != nil {
-		return opErr("", "writing checksums: %v", err)
+		return errWriting("checksums", err)
 	}
 	failed := false
 	for _, r := range c.Rejected {

@@ -204,7 +204,7 @@ func newRoot(e *env) *cobra.Command {
 			// A command group named alone (sigaudit trust) is a usage
 			// error, not a help page with exit 0.
 			c.RunE = func(c *cobra.Command, args []string) error {
-				return usageErr("run '"+c.CommandPath()+" --help' for its commands", "%s: no command given", c.CommandPath())
+				return errNoSubcommand(c.CommandPath())
 			}
 		}
 		c.InitDefaultHelpFlag()
@@ -231,7 +231,7 @@ func usageArgs(orig cobra.PositionalArgs) cobra.PositionalArgs {
 		err := orig(c, args)
 		var ce *Error
 		if err != nil && !errors.As(err, &ce) {
-			return usageErr("run '"+c.CommandPath()+" --help'", "%s: %v", c.CommandPath(), err)
+			return errCommandArgs(c.CommandPath(), err)
 		}
 		return err
 	}

@@ -1,7 +1,6 @@
 package cli
 
 import (
-	"os"
 	"slices"
 	"strings"
 	"sync"
@@ -12,6 +11,7 @@ import (
 	"github.com/sigaudit/sigaudit/pgp"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/sigstore"
+	"github.com/sigaudit/sigaudit/source"
 	"github.com/sigaudit/sigaudit/timeline"
 )
 
@@ -31,14 +31,14 @@ func (t *timelineFlags) load() (*timeline.Timeline, error) {
 	if t.policy == "" {
 		return tl, nil
 	}
-	f, err := os.Open(t.policy)
+	f, err := source.OpenLocalFile(t.policy)
 	if err != nil {
-		return nil, usageErr("check the --policy path", "cannot read policy file: %v", err)
+		return nil, errReadPolicy(err)
 	}
 	defer f.Close()
 	tl, err = tl.WithPolicy(f, t.policy)
 	if err != nil {
-		return nil, usageErr("see the README's 'Policy files' section for the schema", "invalid policy file: %v", err)
+		return nil, errBadPolicy(err)
 	}
 	return tl, nil
 }
@@ -86,14 +86,14 @@ func (t *trustFlags) loaders() (func() (*pgp.Keyring, error), func() (*sigstore.
 			return nil, err
 		}
 		for _, p := range t.keyrings {
-			f, err := os.Open(p)
+			f, err := source.OpenLocalFile(p)
 			if err != nil {
-				return nil, usageErr("check the --keyring path", "cannot read keyring: %v", err)
+				return nil, errReadKeyring(err)
 			}
 			err = k.AddArmored(f)
 			f.Close()
 			if err != nil {
-				return nil, usageErr("pass an armored or binary OpenPGP public key file", "--keyring %q: %v", p, err)
+				return nil, errBadKeyring(p, err)
 			}
 		}
 		return k, nil
@@ -111,13 +111,13 @@ func (t *trustFlags) loaders() (func() (*pgp.Keyring, error), func() (*sigstore.
 			if dir == "" {
 				d, err := sigstore.DefaultCacheDir()
 				if err != nil {
-					return nil, opErr("pass --tuf-cache DIR", "no user cache dir: %v", err)
+					return nil, errNoUserCacheDir(err)
 				}
 				dir = d
 			}
 			tr, err := sigstore.RefreshTrustedRoot(dir)
 			if err != nil {
-				return nil, opErr("without a network, drop --refresh-trust to use the embedded root or pass --trusted-root FILE", "%v", err)
+				return nil, errRefreshTrust(err)
 			}
 			return sigstore.NewVerifier(tr), nil
 		}
@@ -129,7 +129,7 @@ func (t *trustFlags) loaders() (func() (*pgp.Keyring, error), func() (*sigstore.
 		}
 		tr, _, err := sigstore.LoadTrust(dir, "")
 		if err != nil {
-			return nil, opErr("run 'sigaudit trust update' again, or remove the TUF cache", "%v", err)
+			return nil, errTUFCache(err)
 		}
 		return sigstore.NewVerifier(tr), nil
 	})
@@ -197,6 +197,13 @@ type reportFlags struct {
 	// trustedRoot and tufCache say which trust root is in use, for
 	// Report.Tool.
 	trustedRoot, tufCache string
+	// plan, if set, is drawn as the timeline chart of the html format.
+	plan *report.Plan
+}
+
+// wants reports whether format is written to stdout or to --output.
+func (r *reportFlags) wants(format string) bool {
+	return r.format == format
 }
 
 // showValues are the values of --show.
@@ -226,7 +233,7 @@ func (r *reportFlags) check() error {
 	seen := map[string]string{}
 	for _, o := range r.outputs() {
 		if prev, ok := seen[o.path]; ok {
-			return usageErr("give each output its own file", "%s and %s name the same file %q", prev, o.flag, o.path)
+			return errSameOutput(prev, o.flag, o.path)
 		}
 		seen[o.path] = o.flag
 	}
@@ -276,7 +283,7 @@ func (r *reportFlags) emit(e *env, rep *report.Report) error {
 		return err
 	}
 	if rep.Errors() {
-		return opErr("see the artifacts with status \"error\"", "some files could not be read: no verdict for them")
+		return errUnreadArtifacts()
 	}
 	fs, _ := failSet(r.failOn)
 	if rep.Fails(fs) {

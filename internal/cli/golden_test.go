@@ -2,8 +2,6 @@ package cli
 
 import (
 	"bytes"
-	"flag"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -13,28 +11,14 @@ import (
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/sigstore"
 	"github.com/sigaudit/sigaudit/timeline"
-)
 
-var update = flag.Bool("update", false, "rewrite golden files with the current output")
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
+)
 
 // golden compares got with testdata/golden/name, or rewrites it with -update.
 func golden(t *testing.T, name string, got []byte) {
 	t.Helper()
-	got = stableTool(got)
-	path := filepath.Join("testdata", "golden", name)
-	if *update {
-		if err := os.WriteFile(path, got, 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatalf("%v (run go test -update to create it)", err)
-	}
-	if !bytes.Equal(got, want) {
-		t.Errorf("%s differs from the golden file (run go test ./internal/cli -run %s -update if the change is intended)\n--- got:\n%s\n--- want:\n%s", name, t.Name(), got, want)
-	}
+	fixtures.Golden(t, "./internal/cli", filepath.Join("testdata", "golden", name), stableTool(got))
 }
 
 // stableTool replaces the embedded data's revisions in a Tool header with
@@ -68,6 +52,7 @@ func TestPolicyGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		fillPolicySince(p) // as 'sigaudit policy' does
 		for _, f := range report.PolicyFormats {
 			var buf bytes.Buffer
 			if err := report.WritePolicy(&buf, f, p); err != nil {
@@ -115,6 +100,7 @@ func TestPlanGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
+		fillPlanSince(p) // as 'sigaudit plan' does
 		for _, f := range report.PlanFormats {
 			var buf bytes.Buffer
 			if err := report.WritePlan(&buf, f, p); err != nil {

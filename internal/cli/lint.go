@@ -57,7 +57,7 @@ func newLintCmd(e *env) *cobra.Command {
 
 func runLint(e *env, pos []string, f *lintFlags, live bool) error {
 	if len(pos) == 0 {
-		return usageErr("name recipe files: e.g. 'sigaudit lint Dockerfile'", "no file given")
+		return errNoRecipe()
 	}
 	if err := checkFormat(f.format, recipe.RenderFormats); err != nil {
 		return err
@@ -85,15 +85,15 @@ func runLint(e *env, pos []string, f *lintFlags, live bool) error {
 	// Render everything before writing: nothing is half-printed.
 	var buf bytes.Buffer
 	if err := recipe.Write(&buf, f.format, rs); err != nil {
-		return opErr("", "rendering: %v", err)
+		return errRendering("", err)
 	}
 	if _, err := e.stdout.Write(buf.Bytes()); err != nil {
-		return opErr("", "writing: %v", err)
+		return errWriting("", err)
 	}
 	if failed > 0 {
 		for _, r := range rs {
 			if r.Error != "" {
-				return opErr("lint only recipe files that download CPython from python.org", "%d of %d files could not be checked; first: %s", failed, len(rs), r.Error)
+				return errRecipesUnchecked(failed, len(rs), r.Error)
 			}
 		}
 	}
@@ -120,7 +120,7 @@ func liveDigests(e *env, af *auditorFlags, tr *treeFlags, versions []string, all
 	}
 	rep, err := t.Run(e.ctx, dirs, only)
 	if err != nil {
-		return nil, opErr("", "interrupted: %v", err)
+		return nil, errInterrupted(err)
 	}
 	return audit.ChecksumsWith(rep, audit.ChecksumOptions{API: audit.APIDigests(t.API), AllowUnproven: allowUnproven}), nil
 }

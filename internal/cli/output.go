@@ -12,7 +12,7 @@ import (
 // options are the layout options of the human formats: --show, --wide, the
 // terminal's width, and colour only on a terminal without NO_COLOR.
 func (r *reportFlags) options(e *env, toTerminal bool) reportOptions {
-	o := reportOptions{Show: r.show, Wide: r.wide}
+	o := reportOptions{Show: r.show, Wide: r.wide, Plan: r.plan}
 	if toTerminal {
 		o.Width = e.width
 		o.Color = e.getenv("NO_COLOR") == ""
@@ -43,14 +43,14 @@ func writeReports(e *env, r *reportFlags, rep *report.Report) error {
 	for _, o := range r.outputs() {
 		var buf bytes.Buffer
 		if err := renderReport(&buf, o.format, rep, r.options(e, false)); err != nil {
-			return opErr("", "rendering %s: %v", o.flag, err)
+			return errRendering(o.flag, err)
 		}
 		files = append(files, rendered{o.flag, o.path, buf.Bytes()})
 	}
 	var stdout bytes.Buffer
 	if r.output == "" {
 		if err := renderReport(&stdout, r.format, rep, r.options(e, e.stdoutIsTerminal)); err != nil {
-			return opErr("", "writing report: %v", err)
+			return errWriting("report", err)
 		}
 	}
 	// Every file is complete in a temporary file before any is renamed
@@ -65,14 +65,14 @@ func writeReports(e *env, r *reportFlags, rep *report.Report) error {
 		t, err := writeTemp(f.path, f.data)
 		if err != nil {
 			cleanup()
-			return opErr("check that the directory of "+f.flag+" exists and is writable", "writing %s: %v", f.flag, err)
+			return errCreateOutput(f.flag, err)
 		}
 		temps = append(temps, t)
 	}
 	for i, f := range files {
 		if err := os.Rename(temps[i], f.path); err != nil {
 			cleanup()
-			return opErr("", "writing %s: %v", f.flag, err)
+			return errWriting(f.flag, err)
 		}
 	}
 	if p := e.getenv("GITHUB_STEP_SUMMARY"); p != "" {
@@ -81,7 +81,7 @@ func writeReports(e *env, r *reportFlags, rep *report.Report) error {
 		}
 	}
 	if _, err := e.stdout.Write(stdout.Bytes()); err != nil {
-		return opErr("", "writing report: %v", err)
+		return errWriting("report", err)
 	}
 	return nil
 }

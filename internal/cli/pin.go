@@ -59,10 +59,10 @@ func newPinCmd(e *env) *cobra.Command {
 
 func runPin(e *env, pos []string, f *pinFlags) error {
 	if len(pos) != 1 {
-		return usageErr("name one release: e.g. 'sigaudit pin 3.13.5 --format dockerfile'", "want exactly one VERSION, got %d", len(pos))
+		return errPinOneVersion(len(pos))
 	}
 	if f.format == "" {
-		return usageErr("use --format "+strings.Join(pinFormats(), "|"), "no --format given")
+		return errNoFormat(pinFormats())
 	}
 	if err := checkFormat(f.format, pinFormats()); err != nil {
 		return err
@@ -92,14 +92,14 @@ func runPin(e *env, pos []string, f *pinFlags) error {
 	out, err := recipe.Pin(pos[0], recipe.Format(f.format), m)
 	switch {
 	case errors.Is(err, recipe.ErrUnproven):
-		return &Error{Code: ExitFindings, Msg: err.Error(), Hint: "'sigaudit checksums " + pos[0] + " --format json' says which condition failed; --allow-unproven prints it marked UNPROVEN"}
+		return errPinUnproven(pos[0], err)
 	case err != nil && recipe.Format(f.format) == recipe.SigningKey:
-		return usageErr("pin the Sigstore identity instead: 'sigaudit pin "+pos[0]+" --format dockerfile'", "%v", err)
+		return errPinDigestUnproven(pos[0], err)
 	case err != nil:
-		return opErr("check --source (the release must be there with its .sigstore bundles)", "%v", err)
+		return errPinSource(err)
 	}
 	if _, err := e.stdout.Write(out); err != nil {
-		return opErr("", "writing: %v", err)
+		return errWriting("", err)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/sigaudit/sigaudit/audit"
+	"github.com/sigaudit/sigaudit/recipe"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/timeline"
 )
@@ -40,24 +41,28 @@ func newPlanCmd(e *env) *cobra.Command {
 			if at != "" {
 				d, err := timeline.ParseDate(at)
 				if err != nil || d.Day == 0 {
-					return usageErr("use --at YYYY-MM-DD", "bad --at %q", at)
+					return errBadAt(at)
 				}
 				when = d.First()
 			}
 			if from != "" {
 				b, err := readLocal(from, timeline.MaxVersionsFileSize)
 				if err != nil {
-					return usageErr("check the --from path", "cannot read --from file: %v", err)
+					return errReadFrom(err)
 				}
 				list, err := timeline.ParseVersionsFile(b, from)
 				if err != nil {
-					return usageErr("see 'sigaudit plan --help' for the accepted shapes", "%v", err)
+					return errBadFrom(err)
 				}
 				pos = append(pos, list...)
 			}
 			tl, err := tf.load()
 			if err != nil {
 				return err
+			}
+			var pins *recipe.Recipe
+			if from != "" {
+				pins = checkFromChecksums(e, from, tl, tf.options())
 			}
 			for _, k := range kinds {
 				if !slices.Contains(audit.PlanKinds, k) {
@@ -69,7 +74,14 @@ func newPlanCmd(e *env) *cobra.Command {
 				return versionErr(err)
 			}
 			p.Tool = tool("", "")
-			return report.RenderPlan(e.stdout, format, p, layout(e, wide))
+			fillPlanSince(p)
+			if err := report.RenderPlan(e.stdout, format, p, layout(e, wide)); err != nil {
+				return err
+			}
+			if pins != nil && slices.ContainsFunc(pins.Findings, func(f recipe.Finding) bool { return f.Code == "checksum-mismatch" }) {
+				return errFindings // a pinned sha256 is not python.org's
+			}
+			return nil
 		},
 	}
 	fs := cmd.Flags()
@@ -80,4 +92,27 @@ func newPlanCmd(e *env) *cobra.Command {
 	fs.StringVar(&at, "at", "", "answer for this `DATE` (YYYY-MM-DD; default today, UTC)")
 	fs.StringVar(&from, "from", "", "read lines or versions from `FILE` (versions.json shape, JSON array, or plain list)")
 	return cmd
+}
+
+// checkFromChecksums judges the sha256 values of a docker-library
+// versions.json given to --from (checksums.source.sha256,
+// checksums.windows.sha256) against python.org's digests, as `sigaudit
+// lint` does, and warns on stderr about each one that differs (the other
+// lint findings are `sigaudit lint`'s to print). It returns nil for a
+// file of another shape (a JSON array or a plain list has no checksums).
+func checkFromChecksums(e *env, from string, tl *timeline.Timeline, opt timeline.Options) *recipe.Recipe {
+	b, err := readLocal(from, timeline.MaxVersionsFileSize)
+	if err != nil {
+		return nil
+	}
+	r, err := recipe.CheckVersionsJSON(from, b, recipe.Options{Timeline: tl, Expect: opt})
+	if err != nil || r == nil {
+		return nil
+	}
+	for _, f := range r.Findings {
+		if f.Code == "checksum-mismatch" {
+			warnf(e, "%s:%d: %s %s: %s", from, f.Line, f.Severity, f.Code, f.Message)
+		}
+	}
+	return r
 }

@@ -36,6 +36,7 @@ func newPolicyCmd(e *env) *cobra.Command {
 				return versionErr(err)
 			}
 			p.Tool = tool("", "")
+			fillPolicySince(p)
 			return report.RenderPolicy(e.stdout, format, p, layout(e, wide))
 		},
 	}

@@ -41,7 +41,7 @@ func trustCache(dir string) (string, error) {
 	}
 	d, err := sigstore.DefaultCacheDir()
 	if err != nil {
-		return "", opErr("pass --tuf-cache DIR", "no user cache dir: %v", err)
+		return "", errNoUserCacheDir(err)
 	}
 	return d, nil
 }
@@ -72,7 +72,7 @@ func newTrustShowCmd(e *env) *cobra.Command {
 				}
 				b, _, err := sigstore.ReadBundle(bytes.NewReader(raw))
 				if err != nil {
-					return usageErr("pass a Sigstore bundle", "--bundle %q: %v", bundlePath, err)
+					return errBadBundleFile(bundlePath, err)
 				}
 				v := b.Inspect()
 				bc = &bundleCheck{File: bundlePath, Warning: st.SigningTimeWarning(v.LogTime)}
@@ -117,10 +117,10 @@ previous root stays in use (exit 1).`,
 				return err
 			}
 			if timeout <= 0 {
-				return usageErr("use e.g. --timeout 60s", "--timeout must be positive")
+				return errTimeoutNotPositive("60s")
 			}
 			if tufRoot != "" && tufURL == "" {
-				return usageErr("pass the mirror's --tuf-url too", "--tuf-root needs --tuf-url")
+				return errTUFRootNeedsURL()
 			}
 			dir, err := trustCache(cache)
 			if err != nil {
@@ -136,7 +136,7 @@ previous root stays in use (exit 1).`,
 			}
 			st, err := sigstore.UpdateTrust(e.ctx, o)
 			if err != nil {
-				return opErr("check --tuf-url and the network; the previous trust root is kept", "%v", err)
+				return errTrustUpdate(err)
 			}
 			return writeTrustState(e, format, st, nil)
 		},
@@ -159,7 +159,7 @@ func newTrustExportCmd(e *env) *cobra.Command {
 		Example: "  sigaudit trust export -o trusted_root.json",
 		RunE: func(cmd *cobra.Command, args []string) error {
 			if out == "" {
-				return usageErr("pass -o FILE", "no output file given")
+				return errNoOutputFile()
 			}
 			dir, err := trustCache(cache)
 			if err != nil {
@@ -167,7 +167,7 @@ func newTrustExportCmd(e *env) *cobra.Command {
 			}
 			st, err := sigstore.ExportTrust(dir, trustedRoot, out)
 			if err != nil {
-				return opErr("", "exporting the trust root: %v", err)
+				return errExportTrust(err)
 			}
 			fmt.Fprintf(e.stdout, "wrote %s: %s trust root, sha256 %s\n", report.OneLine(out), st.Origin, st.Info.SHA256)
 			return nil
@@ -183,13 +183,13 @@ func newTrustExportCmd(e *env) *cobra.Command {
 // noArgs refuses positional arguments with a usage error.
 func noArgs(cmd *cobra.Command, args []string) error {
 	if len(args) > 0 {
-		return usageErr("run '"+cmd.CommandPath()+" --help'", "%s takes no arguments, got %q", cmd.CommandPath(), args[0])
+		return errNoArgs(cmd.CommandPath(), args[0])
 	}
 	return nil
 }
 
 func trustErr(err error) error {
-	return usageErr("check --trusted-root, or run 'sigaudit trust update' again", "%v", err)
+	return errTrustState(err)
 }
 
 func writeTrustState(e *env, format string, st sigstore.TrustState, bc *bundleCheck) error {
@@ -200,7 +200,7 @@ func writeTrustState(e *env, format string, st sigstore.TrustState, bc *bundleCh
 			Bundle *bundleCheck `json:"bundle,omitempty"`
 		}{report.Schema, st, bc}, "", "  ")
 		if err != nil {
-			return opErr("", "%v", err)
+			return errInternal(err)
 		}
 		_, err = e.stdout.Write(append(b, '\n'))
 		return err

@@ -2,7 +2,6 @@ package cli
 
 import (
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -11,7 +10,6 @@ import (
 
 	"github.com/spf13/cobra"
 
-	"github.com/sigaudit/sigaudit/archive"
 	"github.com/sigaudit/sigaudit/audit"
 	"github.com/sigaudit/sigaudit/report"
 	"github.com/sigaudit/sigaudit/source"
@@ -63,7 +61,7 @@ func newVerifyCmd(e *env) *cobra.Command {
 
 func runVerify(e *env, pos []string, f *verifyFlags) error {
 	if len(pos) == 0 {
-		return usageErr("run 'sigaudit verify --help'", "no artifact given")
+		return errNoArtifact()
 	}
 	if (f.asc != "" || f.bundle != "" || f.sha != "" || f.release != "") && len(pos) > 1 {
 		return oneArtifactErr("--asc, --bundle, --sha256 and --release")
@@ -112,9 +110,6 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 			return err
 		}
 		art := a.Audit(e.ctx, lf)
-		if lf.Artifact != nil {
-			checkTopDir(&art, p, names[i])
-		}
 		rep.Artifacts = append(rep.Artifacts, art)
 		if len(pos) > 1 {
 			prog.update(i+1, len(pos))
@@ -122,32 +117,6 @@ func runVerify(e *env, pos []string, f *verifyFlags) error {
 	}
 	f.rf.trustedRoot, f.rf.tufCache = f.af.trust.trustedRoot, f.af.trust.tufCache
 	return f.rf.emit(e, rep)
-}
-
-// checkTopDir reads the first header of a source tarball and checks that
-// its top-level directory is the release's (Python-3.13.5/): no signature
-// binds a file name, so a release renamed wholesale, signatures and all,
-// is caught only here.
-func checkTopDir(art *report.Artifact, path string, nm named) {
-	n := source.ParseName(nm.name, nm.dir)
-	if !n.Known || n.Kind != source.KindSource {
-		return
-	}
-	fh, err := openRegular(path)
-	if err != nil {
-		return // the audit already reported why the file cannot be read
-	}
-	defer fh.Close()
-	top, err := archive.TopDir(fh, nm.name)
-	if err != nil {
-		// Not a readable tarball: then it is not python.org's either, and
-		// its signatures cannot verify over it (they say so).
-		return
-	}
-	if want := archive.ExpectedTopDir(n.Version); top != want {
-		art.Findings = append(art.Findings, report.Finding{Severity: report.Mismatch, Code: report.CodeArchiveVersion,
-			Message: fmt.Sprintf("the tarball holds %s/, not %s/: another release under this name", top, want)})
-	}
 }
 
 // digestFlag is the Digests key of --sha256.
@@ -166,7 +135,7 @@ type named struct {
 func nameFile(path, release, kind string) (named, error) {
 	base := filepath.Base(path)
 	if !source.SafeName(base) {
-		return named{}, usageErr("name a file", "bad artifact path %q", path)
+		return named{}, errBadArtifactPath(path)
 	}
 	dir := filepath.Base(filepath.Dir(path))
 	if _, err := timeline.ParseVersion(dir); err != nil {
@@ -175,11 +144,10 @@ func nameFile(path, release, kind string) (named, error) {
 	own := source.ParseName(base, dir)
 	if release == "" {
 		if !own.Known {
-			return named{}, usageErr("say what it is with --release VERSION (and --kind KIND), e.g. 'sigaudit verify --release 3.13.5 "+base+"'",
-				"%q is not named like a python.org artifact, so sigaudit cannot tell what it must be signed by", base)
+			return named{}, errUnknownArtifactName(base)
 		}
 		if kind != "" && own.Kind != kind {
-			return named{}, usageErr("drop --kind, or check the file", "%q is a %s artifact, not %s", base, own.Kind, kind)
+			return named{}, errKindMismatch(base, own.Kind, kind)
 		}
 		return named{base, dir}, nil
 	}
@@ -189,14 +157,13 @@ func nameFile(path, release, kind string) (named, error) {
 	}
 	if own.Known {
 		if own.Version != v.String() || (kind != "" && own.Kind != kind) {
-			return named{}, usageErr("drop --release and --kind, or check the file", "%q is named as %s %s, not as --release %s", base, own.Kind, own.Version, v)
+			return named{}, errReleaseMismatch(base, own.Kind, own.Version, v.String())
 		}
 		return named{base, dir}, nil
 	}
 	name, ok := canonicalName(base, v.String(), kind)
 	if !ok {
-		return named{}, usageErr("pass --kind source|windows|macos|android|docs with an extension that kind uses",
-			"cannot tell which %s artifact %q is", orUnknown(kind), base)
+		return named{}, errUnknownArtifactKind(orUnknown(kind), base)
 	}
 	return named{name, ""}, nil
 }
@@ -282,15 +249,15 @@ func statArtifact(path, digest string) (fs.FileInfo, error) {
 	st, err := os.Stat(path)
 	switch {
 	case err == nil && st.IsDir():
-		return nil, usageErr("name the artifact file", "%q is a directory", path)
+		return nil, errArtifactIsDir(path)
 	case err == nil && !st.Mode().IsRegular():
-		return nil, usageErr("name a regular file", "%q is not a regular file", path)
+		return nil, errArtifactNotRegular(path)
 	case errors.Is(err, fs.ErrNotExist) && digest != "":
 		return nil, err
 	case errors.Is(err, fs.ErrNotExist):
-		return nil, usageErr("check the path, or pass --sha256 HEX to verify Sigstore from a digest", "artifact %q does not exist", path)
+		return nil, errArtifactMissing(path)
 	case err != nil:
-		return nil, opErr("", "cannot read artifact: %v", err)
+		return nil, errReadArtifact(err)
 	}
 	return st, nil
 }

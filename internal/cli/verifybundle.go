@@ -66,7 +66,7 @@ func (s *spellings) value() (string, error) {
 			continue
 		}
 		if v != "" && x != v {
-			return "", usageErr("give it once", "--%s %q and --%s %q disagree", from, v, s.names[i], x)
+			return "", errFlagsDisagree(from, v, s.names[i], x)
 		}
 		v, from = x, s.names[i]
 	}
@@ -104,7 +104,7 @@ func newVerifyBundleCmd(e *env) *cobra.Command {
 
 func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	if f.bundlePath == "" {
-		return usageErr("pass --bundle FILE", "no bundle given")
+		return errNoBundle()
 	}
 	var id sigstore.Identity
 	for _, p := range []struct {
@@ -126,17 +126,17 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	}
 	for _, re := range []string{id.SANRegexp, id.IssuerRegexp} {
 		if _, err := regexp.Compile(re); err != nil {
-			return usageErr("use Go regular expression syntax", "bad regexp %q: %v", re, err)
+			return errBadRegexp(re, err)
 		}
 	}
 	if (f.keyPath == "") == (!hasSAN && !hasIssuer) {
-		return usageErr("pass either --identity SAN --issuer URL, or --key PEM", "give exactly one of --key or --identity/--issuer")
+		return errKeyOrIdentity()
 	}
 	if f.keyPath == "" && (!hasSAN || !hasIssuer) {
-		return usageErr("pass both --identity and --issuer", "--identity and --issuer go together")
+		return errIdentityIssuer()
 	}
 	if (len(pos) == 1) == (f.sha != "") || len(pos) > 1 {
-		return usageErr("pass one ARTIFACT file or --sha256 HEX", "give exactly one artifact or --sha256")
+		return errArtifactOrDigest()
 	}
 	if f.rf.format != "" {
 		if err := f.rf.check(); err != nil {
@@ -150,11 +150,11 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	if f.keyPath != "" {
 		pemBytes, err := readLocal(f.keyPath, 64<<10)
 		if err != nil {
-			return usageErr("check the --key path", "cannot read key: %v", err)
+			return errReadKey(err)
 		}
 		pk, err := cryptoutils.UnmarshalPEMToPublicKey(pemBytes)
 		if err != nil {
-			return usageErr("pass a PEM public key", "--key %q: %v", f.keyPath, err)
+			return errBadKey(f.keyPath, err)
 		}
 		exp.PublicKey = pk
 	} else {
@@ -173,9 +173,9 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 		fh, err := openRegular(pos[0])
 		if err != nil {
 			if errors.Is(err, source.ErrNotFound) || errors.Is(err, source.ErrNotRegular) {
-				return usageErr("check the artifact path", "cannot read artifact: %v", err)
+				return errArtifactPath(err)
 			}
-			return opErr("", "cannot read artifact: %v", err)
+			return errReadArtifact(err)
 		}
 		defer fh.Close()
 		art.Reader = fh
@@ -196,9 +196,9 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 			verdict = sigstore.Verdict{Status: sigstore.Malformed, Reason: err.Error()}
 		} else {
 			if errors.Is(err, source.ErrUnreadable) {
-				return opErr("", "cannot read bundle: %v", err)
+				return errReadBundle(err)
 			}
-			return usageErr("check the --bundle path", "cannot read bundle: %v", err)
+			return errBundlePath(err)
 		}
 	} else if b, lv, err := sigstore.ReadBundle(bytes.NewReader(raw)); err != nil {
 		verdict = lv

@@ -138,7 +138,7 @@ func writeVersion(e *env, format string) error {
 	if format == "json" {
 		b, err := json.MarshalIndent(v, "", "  ")
 		if err != nil {
-			return opErr("", "%v", err)
+			return errInternal(err)
 		}
 		_, err = e.stdout.Write(append(b, '\n'))
 		return err

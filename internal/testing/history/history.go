@@ -25,7 +25,7 @@
 //     Sigstore is expected, a gap: the honest answer for a tree that lacks
 //     the bundle.
 //   - with Options.StandIns, a stand-in bundle at DIR/NAME.sigstore, made
-//     by internal/fakesigstore over the record's SHA-256, with the line's
+//     by internal/testing/fakesigstore over the record's SHA-256, with the line's
 //     real identity and issuer, signed at the start of the version's
 //     record.SigningWindow. It verifies only under History.TrustedRoot (the
 //     public-good root the real bundles need plus the generated test CA and
@@ -56,7 +56,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/sigaudit/sigaudit/internal/fakesigstore"
+	"github.com/sigaudit/sigaudit/internal/testing/fakesigstore"
 	"github.com/sigaudit/sigaudit/record"
 	"github.com/sigaudit/sigaudit/sigstore"
 	"github.com/sigaudit/sigaudit/source"
