@@ -34,7 +34,6 @@ import (
 )
 
 const (
-	realData    = "../testdata/realdata"
 	realTarball = "../../shared/realdata/artifacts/Python-3.13.5.tar.xz"
 	sha3135     = "93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640"
 )
@@ -58,12 +57,7 @@ func write(t *testing.T, path string, b []byte) {
 	must(t, os.WriteFile(path, b, 0o644))
 }
 
-func real(t *testing.T, rel string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(realData, rel))
-	must(t, err)
-	return b
-}
+func real(t *testing.T, rel string) []byte { return fixtures.Real(t, rel) }
 
 // --- generated PGP material: two managers of test lines 3.98 and 3.99 ---
 

@@ -4,15 +4,7 @@ import (
 	"os"
 	"testing"
 
-	"github.com/sigaudit/sigaudit/internal/quiet"
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 )
 
-// TestMain drops a dependency's chatter on os.Stderr once for the whole
-// test binary, as cmd/sigaudit does for the process, so parallel tests
-// never swap os.Stderr.
-func TestMain(m *testing.M) {
-	restore := quiet.Libraries()
-	code := m.Run()
-	restore()
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(fixtures.RunQuiet(m)) }

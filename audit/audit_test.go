@@ -87,12 +87,7 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func readReal(t *testing.T, rel string) []byte {
-	t.Helper()
-	b, err := os.ReadFile(filepath.Join(realData, rel))
-	must(t, err)
-	return b
-}
+func readReal(t *testing.T, rel string) []byte { return fixtures.Real(t, rel) }
 
 // realDigest is the SHA-256 python.org publishes for an artifact.
 func realDigest(t *testing.T, name string) string {

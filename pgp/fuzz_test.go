@@ -2,27 +2,20 @@ package pgp
 
 import (
 	"bytes"
-	"os"
-	"path/filepath"
 	"testing"
 	"time"
 
 	"github.com/ProtonMail/go-crypto/openpgp/packet"
 	openpgp "github.com/ProtonMail/go-crypto/openpgp/v2"
+
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 )
 
 // FuzzReadSignature feeds arbitrary bytes to the signature reader and, when
 // they parse, to identification and verification: nothing may panic and
 // nothing but a real signature by a known key may verify.
 func FuzzReadSignature(f *testing.F) {
-	files, _ := filepath.Glob("../testdata/realdata/asc/*.asc")
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	fixtures.Seeds(f, "asc/*.asc")
 	f.Add([]byte("-----BEGIN PGP SIGNATURE-----\n\n=AAAA\n-----END PGP SIGNATURE-----\n"))
 	f.Add([]byte{0x88, 0x00})
 	// Critical subpackets in both areas, no issuer, a second packet.

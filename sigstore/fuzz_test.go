@@ -3,25 +3,18 @@ package sigstore
 import (
 	"bytes"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 )
 
 // FuzzReadBundle loads arbitrary bytes as a bundle and, when they load,
 // inspects and verifies them: no panic, and no verified verdict for a
 // digest no real bundle signs.
 func FuzzReadBundle(f *testing.F) {
-	files, _ := filepath.Glob("../testdata/realdata/sigstore-bundles/*.sigstore")
-	for _, p := range files {
-		b, err := os.ReadFile(p)
-		if err != nil {
-			f.Fatal(err)
-		}
-		f.Add(b)
-	}
+	fixtures.Seeds(f, "sigstore-bundles/*.sigstore")
 	f.Add([]byte(`{"mediaType":"application/vnd.dev.sigstore.bundle.v0.3+json"}`))
 	tr, err := EmbeddedTrustedRoot()
 	if err != nil {
