@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"path"
-	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -94,12 +93,12 @@ func (p *parser) run() {
 // ---------- variables ----------
 
 var (
-	reShellAssign = regexp.MustCompile(`^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
-	reDockerENV   = regexp.MustCompile(`^\s*ENV\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s*=\s*|\s+)(.*)$`)
-	reJinjaSet    = regexp.MustCompile(`\{%-?\s*set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"']*)["']\s*-?%\}`)
-	reRPMGlobal   = regexp.MustCompile(`^%(?:global|define)\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.*?)\s*$`)
-	reRPMURL      = regexp.MustCompile(`^(?i)url:\s*(\S+)`)
-	rePSAssign    = regexp.MustCompile(`^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"']*)["']\s*;?\s*(?:#.*)?$`)
+	reShellAssign = lazyRegexp(`^\s*(?:export\s+|local\s+|readonly\s+|declare\s+(?:-\w+\s+)?)?([A-Za-z_][A-Za-z0-9_]*)=(.*)$`)
+	reDockerENV   = lazyRegexp(`^\s*ENV\s+([A-Za-z_][A-Za-z0-9_]*)(?:\s*=\s*|\s+)(.*)$`)
+	reJinjaSet    = lazyRegexp(`\{%-?\s*set\s+([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"']*)["']\s*-?%\}`)
+	reRPMGlobal   = lazyRegexp(`^%(?:global|define)\s+([A-Za-z_][A-Za-z0-9_]*)\s+(.*?)\s*$`)
+	reRPMURL      = lazyRegexp(`^(?i)url:\s*(\S+)`)
+	rePSAssign    = lazyRegexp(`^\s*\$([A-Za-z_][A-Za-z0-9_]*)\s*=\s*["']([^"']*)["']\s*;?\s*(?:#.*)?$`)
 )
 
 func (p *parser) set(name string, a assignment) { p.vars[name] = append(p.vars[name], a) }
@@ -276,10 +275,10 @@ func (p *parser) lookupIndex(name string, n int) (assignment, int, bool) {
 }
 
 var (
-	reShellRef  = regexp.MustCompile(`\$\{([A-Za-z_][A-Za-z0-9_]*)((?:%%|%|##|#|/|:-)[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
-	reJinjaRef  = regexp.MustCompile(`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
-	reRPMRef    = regexp.MustCompile(`%\{(\??)([A-Za-z_][A-Za-z0-9_]*)\}`)
-	reUnexpandd = regexp.MustCompile(`\$|\{\{|%\{|%[0-9]*\[?[0-9]*s|\{[a-z_]*\}`)
+	reShellRef  = lazyRegexp(`\$\{([A-Za-z_][A-Za-z0-9_]*)((?:%%|%|##|#|/|:-)[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+	reJinjaRef  = lazyRegexp(`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+	reRPMRef    = lazyRegexp(`%\{(\??)([A-Za-z_][A-Za-z0-9_]*)\}`)
+	reUnexpandd = lazyRegexp(`\$|\{\{|%\{|%[0-9]*\[?[0-9]*s|\{[a-z_]*\}`)
 )
 
 // expand substitutes the variables it knows in s, as seen from line n. ok
@@ -402,10 +401,10 @@ func applyOp(v, op string) string {
 // ---------- scopes (case arms, per-line key maps) ----------
 
 var (
-	reCaseArm   = regexp.MustCompile(`^\s*"?([0-9]+\.[0-9]+)"?((?:\s*\|\s*"?[0-9]+\.[0-9]+"?)*)\s*\)`)
-	reMapEntry  = regexp.MustCompile(`^\s*"([0-9]+\.[0-9]+)"\s*:`)
-	reCaseEnd   = regexp.MustCompile(`;;|^\s*esac\b`)
-	reLineToken = regexp.MustCompile(`[0-9]+\.[0-9]+`)
+	reCaseArm   = lazyRegexp(`^\s*"?([0-9]+\.[0-9]+)"?((?:\s*\|\s*"?[0-9]+\.[0-9]+"?)*)\s*\)`)
+	reMapEntry  = lazyRegexp(`^\s*"([0-9]+\.[0-9]+)"\s*:`)
+	reCaseEnd   = lazyRegexp(`;;|^\s*esac\b`)
+	reLineToken = lazyRegexp(`[0-9]+\.[0-9]+`)
 )
 
 func (p *parser) collectScopes() {
@@ -431,9 +430,9 @@ func (p *parser) collectScopes() {
 // ---------- URLs ----------
 
 var (
-	rePyURL   = regexp.MustCompile(`https?://(?:www\.)?python\.org/ftp/python/[^\s"'<>\\)\]},;|` + "`" + `]*`)
-	reHex64   = regexp.MustCompile(`^[0-9a-fA-F]{64}$`)
-	reBraceEx = regexp.MustCompile(`^(.*?)\{([^{}$]*,[^{}$]*)\}(.*)$`)
+	rePyURL   = lazyRegexp(`https?://(?:www\.)?python\.org/ftp/python/[^\s"'<>\\)\]},;|` + "`" + `]*`)
+	reHex64   = lazyRegexp(`^[0-9a-fA-F]{64}$`)
+	reBraceEx = lazyRegexp(`^(.*?)\{([^{}$]*,[^{}$]*)\}(.*)$`)
 )
 
 // braceExpand expands one level of `a{,.asc}` as bash does.
@@ -521,9 +520,9 @@ func (p *parser) addFragment(i int, frag string, n int) {
 	}
 }
 
-var reNextName = regexp.MustCompile(`[Pp]ython-[^'"\s]+`)
+var reNextName = lazyRegexp(`[Pp]ython-[^'"\s]+`)
 
-var reCommentLine = regexp.MustCompile(`^\s*(#|//|--|;)`)
+var reCommentLine = lazyRegexp(`^\s*(#|//|--|;)`)
 
 func (p *parser) findURLs() {
 	for i, l := range p.lines {
@@ -571,8 +570,8 @@ func (p *parser) findURLs() {
 }
 
 var (
-	rePyURLLoose   = regexp.MustCompile(`https?://(?:www\.)?python\.org/ftp/python/[^\s"'<>\\;|` + "`" + `]*`)
-	reDownloadVerb = regexp.MustCompile(`\b(?:wget|curl|fetch_source|Invoke-WebRequest|Download-File)\b|source=|SRC_URI|Source[0-9]*:`)
+	rePyURLLoose   = lazyRegexp(`https?://(?:www\.)?python\.org/ftp/python/[^\s"'<>\\;|` + "`" + `]*`)
+	reDownloadVerb = lazyRegexp(`\b(?:wget|curl|fetch_source|Invoke-WebRequest|Download-File)\b|source=|SRC_URI|Source[0-9]*:`)
 )
 
 // braceExpandAll expands brace alternatives that follow a quoted URL:
@@ -662,7 +661,7 @@ func nixBase32(s string) ([]byte, bool) {
 	return out, true
 }
 
-var reSumsArray = regexp.MustCompile(`^(sha256|sha512|sha384|sha224|sha1|md5|b2|cksum)sums(?:_[a-z0-9_]+)?$|^TERMUX_PKG_SHA256$`)
+var reSumsArray = lazyRegexp(`^(sha256|sha512|sha384|sha224|sha1|md5|b2|cksum)sums(?:_[a-z0-9_]+)?$|^TERMUX_PKG_SHA256$`)
 
 // arrayChecksums pairs source arrays with their parallel checksum arrays
 // (makepkg's source/sha512sums, termux's SRCURL/SHA256).
@@ -721,9 +720,9 @@ func (p *parser) arrayChecksums() {
 }
 
 var (
-	reNamedSum = regexp.MustCompile(`^\s*([0-9a-fA-F]{32,128})\s+\*?([A-Za-z0-9._+-]+)\s*$`)
-	reBSDSum   = regexp.MustCompile(`^\s*(SHA512|SHA256|SHA384|MD5|SHA1|BLAKE2b)\s*\(([^)]+)\)\s*=\s*([0-9a-fA-F]+)\s*$`)
-	reDIST     = regexp.MustCompile(`^DIST\s+(\S+)\s+([0-9]+)\s+(.*)$`)
+	reNamedSum = lazyRegexp(`^\s*([0-9a-fA-F]{32,128})\s+\*?([A-Za-z0-9._+-]+)\s*$`)
+	reBSDSum   = lazyRegexp(`^\s*(SHA512|SHA256|SHA384|MD5|SHA1|BLAKE2b)\s*\(([^)]+)\)\s*=\s*([0-9a-fA-F]+)\s*$`)
+	reDIST     = lazyRegexp(`^DIST\s+(\S+)\s+([0-9]+)\s+(.*)$`)
 )
 
 // namedChecksums reads checksums given with the file name: sha256sum
@@ -785,10 +784,10 @@ func (p *parser) namedChecksums() {
 }
 
 var (
-	reNearSum      = regexp.MustCompile(`(?i)(?:^|[^a-z0-9_])(sha256|sha512|sha1|md5|blake2b|hash)["']?\s*(?:[:=]\s*)?["']?\s*(?:sha256[:-])?([0-9a-fA-F]{32,128}|[A-Za-z0-9+/]{43}=)["']?`)
-	reSRI          = regexp.MustCompile(`["'](sha256|sha512)-([A-Za-z0-9+/]+={0,2})["']`)
-	rePurlChecksum = regexp.MustCompile(`[?&]checksum=(?:sha256:)?([0-9a-f]{64})`)
-	reURLKey       = regexp.MustCompile(`(?i)(^|\s|")(url|source|uri|download_url)\s*[:=]?\s*["']?https?://|\burl\s+"https?://`)
+	reNearSum      = lazyRegexp(`(?i)(?:^|[^a-z0-9_])(sha256|sha512|sha1|md5|blake2b|hash)["']?\s*(?:[:=]\s*)?["']?\s*(?:sha256[:-])?([0-9a-fA-F]{32,128}|[A-Za-z0-9+/]{43}=)["']?`)
+	reSRI          = lazyRegexp(`["'](sha256|sha512)-([A-Za-z0-9+/]+={0,2})["']`)
+	rePurlChecksum = lazyRegexp(`[?&]checksum=(?:sha256:)?([0-9a-f]{64})`)
+	reURLKey       = lazyRegexp(`(?i)(^|\s|")(url|source|uri|download_url)\s*[:=]?\s*["']?https?://|\burl\s+"https?://`)
 )
 
 // nearbyChecksums attaches checksums written on the URL's line or the few
@@ -838,7 +837,7 @@ func (p *parser) nearbyChecksums() {
 	}
 }
 
-var reSumVar = regexp.MustCompile(`(?i)^(?:python_?)?(?:sha256|checksum)$|python.*(?:sha256|checksum)|(?:sha256|checksum).*python`)
+var reSumVar = lazyRegexp(`(?i)^(?:python_?)?(?:sha256|checksum)$|python.*(?:sha256|checksum)|(?:sha256|checksum).*python`)
 
 // variableChecksums attaches a checksum held in a variable (ENV
 // PYTHON_SHA256 in a Dockerfile) to the file's artifact, when the file
@@ -879,14 +878,14 @@ func (p *parser) variableChecksums() {
 // ---------- verification ----------
 
 var (
-	reGPGVerify      = regexp.MustCompile(`\bgpg2?\b[^\n]*--verify\b|\bgpgv2?\b|%gpgverify|pgpsigurlmangle`)
-	reSigstoreVerify = regexp.MustCompile(`cosign\s+verify-blob|sigstore\s+verify|sigaudit\s+verify|VERIFY_SIG_METHOD=["']?sigstore|python3?\s+-m\s+sigstore`)
-	reFingerprint    = regexp.MustCompile(`(?:^|[^0-9A-Za-z])([0-9A-Fa-f]{40})(?:[^0-9A-Za-z]|$)`)
-	reKeyContext     = regexp.MustCompile(`(?i)gpg|pgp|fingerprint|key|validpgpkeys|signing`)
-	reIdentity       = regexp.MustCompile(`(?:--certificate-identity|--cert-identity|--identity|VERIFY_SIG_CERT_IDENTITY|SIGSTORE_IDENTITY|CERT_IDENTITY)(?:=|\s+)["']?([^"'\s;)]+)`)
-	reIssuer         = regexp.MustCompile(`(?:--certificate-oidc-issuer|--cert-oidc-issuer|--issuer|VERIFY_SIG_CERT_OIDC_ISSUER|SIGSTORE_ISSUER|CERT_OIDC_ISSUER)(?:=|\s+)["']?([^"'\s;)]+)`)
-	reKeyring        = regexp.MustCompile(`VERIFY_SIG_OPENPGP_KEY_PATH=["']?(\S+?)["']?\s*$|gpg2?\s[^\n]*--import\s+["']?([^"'\s]+)`)
-	reKeyURL         = regexp.MustCompile(`https?://\S*(?:\.gpg|\.asc|pubkeys\.txt|pgp_keys\.asc)\S*`)
+	reGPGVerify      = lazyRegexp(`\bgpg2?\b[^\n]*--verify\b|\bgpgv2?\b|%gpgverify|pgpsigurlmangle`)
+	reSigstoreVerify = lazyRegexp(`cosign\s+verify-blob|sigstore\s+verify|sigaudit\s+verify|VERIFY_SIG_METHOD=["']?sigstore|python3?\s+-m\s+sigstore`)
+	reFingerprint    = lazyRegexp(`(?:^|[^0-9A-Za-z])([0-9A-Fa-f]{40})(?:[^0-9A-Za-z]|$)`)
+	reKeyContext     = lazyRegexp(`(?i)gpg|pgp|fingerprint|key|validpgpkeys|signing`)
+	reIdentity       = lazyRegexp(`(?:--certificate-identity|--cert-identity|--identity|VERIFY_SIG_CERT_IDENTITY|SIGSTORE_IDENTITY|CERT_IDENTITY)(?:=|\s+)["']?([^"'\s;)]+)`)
+	reIssuer         = lazyRegexp(`(?:--certificate-oidc-issuer|--cert-oidc-issuer|--issuer|VERIFY_SIG_CERT_OIDC_ISSUER|SIGSTORE_ISSUER|CERT_OIDC_ISSUER)(?:=|\s+)["']?([^"'\s;)]+)`)
+	reKeyring        = lazyRegexp(`VERIFY_SIG_OPENPGP_KEY_PATH=["']?(\S+?)["']?\s*$|gpg2?\s[^\n]*--import\s+["']?([^"'\s]+)`)
+	reKeyURL         = lazyRegexp(`https?://\S*(?:\.gpg|\.asc|pubkeys\.txt|pgp_keys\.asc)\S*`)
 )
 
 // knownKeyURLs maps where recipes fetch a single release manager's key to
@@ -1034,8 +1033,8 @@ func (p *parser) findVerification() {
 // ---------- computed CPython downloads ----------
 
 var (
-	reArtifactTemplate = regexp.MustCompile(`["']([^"'\s]*/[Pp]ython-\$\{?[A-Za-z_][^"'\s]*?(?:\.tgz|\.tar\.xz|\.exe|\$\{?[A-Za-z_]\w*\}?))["']`)
-	reDownloadCall     = regexp.MustCompile(`\b(?:Download-File|Invoke-WebRequest|wget|curl|urlretrieve|urlopen|requests\.get|http\.Get|fetch_source)\b`)
+	reArtifactTemplate = lazyRegexp(`["']([^"'\s]*/[Pp]ython-\$\{?[A-Za-z_][^"'\s]*?(?:\.tgz|\.tar\.xz|\.exe|\$\{?[A-Za-z_]\w*\}?))["']`)
+	reDownloadCall     = lazyRegexp(`\b(?:Download-File|Invoke-WebRequest|wget|curl|urlretrieve|urlopen|requests\.get|http\.Get|fetch_source)\b`)
 )
 
 // computedDownloads finds, in a file that names no python.org URL, a
@@ -1058,7 +1057,7 @@ func (p *parser) computedDownloads() {
 
 // ---------- per-format rules ----------
 
-var reManylinuxRun = regexp.MustCompile(`build-cpython\.sh\s+(?:(\S+@\S+)\s+(https://\S+)\s+)?([0-9]+\.[0-9]+\.[0-9]+(?:(?:a|b|rc)[0-9]+)?)`)
+var reManylinuxRun = lazyRegexp(`build-cpython\.sh\s+(?:(\S+@\S+)\s+(https://\S+)\s+)?([0-9]+\.[0-9]+\.[0-9]+(?:(?:a|b|rc)[0-9]+)?)`)
 
 func (p *parser) formatRules() {
 	v := &p.verify
@@ -1120,11 +1119,11 @@ func (p *parser) signingKey() {
 // ---------- Nix ----------
 
 var (
-	reNixAttr    = regexp.MustCompile(`^\s*([A-Za-z_][A-Za-z0-9_'-]*)\s*=\s*(?:callPackage|\{|__spliced|\(|darwin)`)
-	reNixField   = regexp.MustCompile(`^\s*(major|minor|patch|suffix)\s*=\s*"([^"]*)"\s*;`)
-	reNixHash    = regexp.MustCompile(`^\s*(hash|sha256)\s*=\s*"([^"]+)"\s*;`)
-	reNixSVStart = regexp.MustCompile(`sourceVersion\s*=\s*\{`)
-	reNixInterp  = regexp.MustCompile(`^(?:python|pypy|rustpython|graalpython)[0-9][0-9a-z_]*$`)
+	reNixAttr    = lazyRegexp(`^\s*([A-Za-z_][A-Za-z0-9_'-]*)\s*=\s*(?:callPackage|\{|__spliced|\(|darwin)`)
+	reNixField   = lazyRegexp(`^\s*(major|minor|patch|suffix)\s*=\s*"([^"]*)"\s*;`)
+	reNixHash    = lazyRegexp(`^\s*(hash|sha256)\s*=\s*"([^"]+)"\s*;`)
+	reNixSVStart = lazyRegexp(`sourceVersion\s*=\s*\{`)
+	reNixInterp  = lazyRegexp(`^(?:python|pypy|rustpython|graalpython)[0-9][0-9a-z_]*$`)
 )
 
 // nix reads nixpkgs' interpreter set: each pythonXY attribute's

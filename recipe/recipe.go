@@ -13,7 +13,6 @@ import (
 	"io"
 	"os"
 	"path"
-	"regexp"
 	"strings"
 	"unicode/utf8"
 )
@@ -224,12 +223,12 @@ func CheckText(b []byte) error {
 }
 
 var (
-	reInstallPackage = regexp.MustCompile(`(?m)^\s*install_(?:package|git)\s+"`)
-	reVersionName    = regexp.MustCompile(`^[0-9]+\.[0-9]+(?:\.[0-9]+)?(?:[a-z]+[0-9]*)?(?:-dev)?t?$`)
-	reSHA256SumLine  = regexp.MustCompile(`(?m)^[0-9a-fA-F]{64}[ \t]+\*?\S+[ \t]*$`)
-	reDISTLine       = regexp.MustCompile(`(?m)^DIST\s+\S+\s+[0-9]+\s`)
-	reBrewClass      = regexp.MustCompile(`(?m)^class \w+ < Formula`)
-	reBSDSumLine     = regexp.MustCompile(`(?m)^(?:SHA512|SHA256|MD5|SHA1|BLAKE2b)\s*\([^)]+\)\s*=\s*[0-9a-f]+\s*$`)
+	reInstallPackage = lazyRegexp(`(?m)^\s*install_(?:package|git)\s+"`)
+	reVersionName    = lazyRegexp(`^[0-9]+\.[0-9]+(?:\.[0-9]+)?(?:[a-z]+[0-9]*)?(?:-dev)?t?$`)
+	reSHA256SumLine  = lazyRegexp(`(?m)^[0-9a-fA-F]{64}[ \t]+\*?\S+[ \t]*$`)
+	reDISTLine       = lazyRegexp(`(?m)^DIST\s+\S+\s+[0-9]+\s`)
+	reBrewClass      = lazyRegexp(`(?m)^class \w+ < Formula`)
+	reBSDSumLine     = lazyRegexp(`(?m)^(?:SHA512|SHA256|MD5|SHA1|BLAKE2b)\s*\([^)]+\)\s*=\s*[0-9a-f]+\s*$`)
 )
 
 // Detect tells a recipe's format from its file name (the base name is

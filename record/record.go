@@ -77,6 +77,17 @@ var load = sync.OnceValue(func() *db {
 	return d
 })
 
+// loadWindows parses the signing-times table alone: SigningWindow,
+// Windows and Info need no more, and the digests table costs several
+// milliseconds to index (issue 18: fixed cost of `sigaudit policy`).
+var loadWindows = sync.OnceValue(func() *db {
+	d, err := parse(nil, signingTSV)
+	if err != nil {
+		panic("sigaudit: embedded python.org record is invalid: " + err.Error())
+	}
+	return d
+})
+
 func parse(digests, signing []byte) (*db, error) {
 	d := &db{byPath: map[string]int{}, byName: map[string][]int{}, byDigest: map[string][]int{}, windows: map[string]Window{}}
 	sc := bufio.NewScanner(bytes.NewReader(digests))
@@ -183,13 +194,13 @@ func InDir(dir string) []Artifact {
 
 // SigningWindow returns when python.org signed version's bundles.
 func SigningWindow(version string) (Window, bool) {
-	w, ok := load().windows[version]
+	w, ok := loadWindows().windows[version]
 	return w, ok
 }
 
 // Windows returns every known signing window, in the record's order.
 func Windows() []Window {
-	d := load()
+	d := loadWindows()
 	out := make([]Window, 0, len(d.order))
 	for _, v := range d.order {
 		out = append(out, d.windows[v])
@@ -213,10 +224,7 @@ type Meta struct {
 // `sigaudit version` should not pay for it); the table is validated by
 // load and by the tests.
 func Info() Meta {
-	w, err := parse(nil, signingTSV)
-	if err != nil {
-		panic("sigaudit: embedded python.org record is invalid: " + err.Error())
-	}
+	w := loadWindows()
 	m := Meta{Versions: len(w.windows), NewestSig: w.newest, Source: Source}
 	rest := digestsTSV
 	for first := true; len(rest) > 0; first = false {
