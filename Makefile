@@ -10,7 +10,7 @@ fuzz:
 bench:
 	bench/run.sh
 lint:
-	gofmt -l . && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@2025.1.1 ./...
+	gofmt -l . && go vet ./... && go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 # Static, reproducible binaries for five platforms and SHA256SUMS in dist/.
 release:
 	scripts/release.sh $(VERSION)

@@ -216,8 +216,6 @@ func sha3135Bytes(t *testing.T) []byte {
 	return b
 }
 
-const sha3140 = "88d2da4eed42fa9a5f42ff58a8bc8988881bd6c547e297e46682c2687638a851"
-
 func moreCases() []moreCase {
 	realASC := func(t *testing.T) []byte { return real(t, "asc/Python-3.13.5.tar.xz.asc") }
 	realBundle := func(t *testing.T) []byte { return real(t, "sigstore-bundles/Python-3.13.5.tar.xz.sigstore") }

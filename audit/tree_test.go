@@ -218,13 +218,12 @@ func TestSelectErrors(t *testing.T) {
 	}
 }
 
-// countingSource counts every Open of every file; unlisted hides the
-// directory listings (a mirror without them: files are probed).
+// countingSource counts every Open of every file (unlistedSource hides the
+// directory listings: a mirror without them, whose files are probed).
 type countingSource struct {
 	source.Source
-	unlisted bool
-	mu       sync.Mutex
-	opens    map[string]int
+	mu    sync.Mutex
+	opens map[string]int
 }
 
 func (c *countingSource) Open(ctx context.Context, version, name string) (io.ReadCloser, error) {

@@ -275,10 +275,9 @@ func (p *parser) lookupIndex(name string, n int) (assignment, int, bool) {
 }
 
 var (
-	reShellRef  = lazyRegexp(`\$\{([A-Za-z_][A-Za-z0-9_]*)((?:%%|%|##|#|/|:-)[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
-	reJinjaRef  = lazyRegexp(`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
-	reRPMRef    = lazyRegexp(`%\{(\??)([A-Za-z_][A-Za-z0-9_]*)\}`)
-	reUnexpandd = lazyRegexp(`\$|\{\{|%\{|%[0-9]*\[?[0-9]*s|\{[a-z_]*\}`)
+	reShellRef = lazyRegexp(`\$\{([A-Za-z_][A-Za-z0-9_]*)((?:%%|%|##|#|/|:-)[^}]*)?\}|\$([A-Za-z_][A-Za-z0-9_]*)`)
+	reJinjaRef = lazyRegexp(`\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*\}\}`)
+	reRPMRef   = lazyRegexp(`%\{(\??)([A-Za-z_][A-Za-z0-9_]*)\}`)
 )
 
 // expand substitutes the variables it knows in s, as seen from line n. ok

@@ -109,13 +109,12 @@ type Verification struct {
 	Identities   []Identity
 	// DigestFromBundle: the recipe reads the SHA-256 out of a .sigstore
 	// bundle (docker-library's versions.sh).
-	DigestFromBundle     int // line, 0 if not
-	BundleVerified       bool
-	Delegated            string // verification happens in another file (the template, the build script)
-	ChecksumElsewhere    string // checksums live in a companion file (Manifest, dist-git sources)
-	VerifiesByConstruct  bool   // the format always checks its pinned checksum (pyenv, brew, ...)
-	ScopedOnlyLines      []string
-	pgpRequiresDownloads bool
+	DigestFromBundle    int // line, 0 if not
+	BundleVerified      bool
+	Delegated           string // verification happens in another file (the template, the build script)
+	ChecksumElsewhere   string // checksums live in a companion file (Manifest, dist-git sources)
+	VerifiesByConstruct bool   // the format always checks its pinned checksum (pyenv, brew, ...)
+	ScopedOnlyLines     []string
 }
 
 // Finding is one judgement about a recipe line.

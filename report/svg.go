@@ -63,7 +63,6 @@ func svgText(s string) string {
 
 type svgBand struct {
 	kind, from, to string // kind: "pgp" or "sigstore"
-	x0, x1         float64
 	label          string
 }
 
