@@ -7,7 +7,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
-	"runtime"
 	"strconv"
 	"strings"
 	"testing"
@@ -138,22 +137,22 @@ func TestBrowser(t *testing.T) {
 	if !regexp.MustCompile(`2103 of 2103 shown`).MatchString(dom) {
 		t.Error("the script did not run (no row count)")
 	}
-	// Ready (parsed, laid out, script run) in under a second on an idle
-	// machine; the limit grows with the load of a shared CI machine.
-	limit := 1000.0
-	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
-		if l, err := strconv.ParseFloat(strings.Fields(string(b))[0], 64); err == nil && l/float64(runtime.NumCPU()) > 1 {
-			limit *= l / float64(runtime.NumCPU())
-		}
+	// Ready (parsed, script run): no absolute time limit in a test (the
+	// project measures ratios against a peer in the same run). The peer is
+	// the floor: the same page with no style, no chart and no script, only
+	// the data. The report may cost at most 1.5x that floor (best of three
+	// loads each); the absolute figure is logged for the record.
+	if _, err := strconv.Atoi(attrs["body.data-ready-ms"]); err != nil {
+		t.Fatalf("no data-ready-ms on the page: %q", attrs["body.data-ready-ms"])
 	}
-	ready, err := strconv.Atoi(attrs["body.data-ready-ms"])
-	if err != nil || float64(ready) > limit {
-		t.Errorf("page ready after %q ms (limit %.0f)", attrs["body.data-ready-ms"], limit)
+	ready, floor := bestReady(t, bin, page, 3), bestReady(t, bin, barePage(t, dir, page), 3)
+	if float64(ready) > 1.5*float64(floor) {
+		t.Errorf("page ready after %d ms, %.2fx the %d ms of the bare data (limit 1.5x)", ready, float64(ready)/float64(floor), floor)
 	}
 	if ms, err := strconv.Atoi(attrs["body.data-filter-ms"]); err != nil || ms > 200 {
 		t.Errorf("filtering 2,103 rows took %q ms", attrs["body.data-filter-ms"])
 	}
-	t.Logf("HTML of %d artifacts: %d bytes, ready after %d ms", s.Artifacts, len(render(t, "html", &r, Options{Plan: plan})), ready)
+	t.Logf("HTML of %d artifacts: %d bytes, ready after %d ms (bare data: %d ms)", s.Artifacts, len(render(t, "html", &r, Options{Plan: plan})), ready, floor)
 
 	// Filter: line 3.13, finding sigstore-missing.
 	want := 0
@@ -205,4 +204,53 @@ func TestBrowser(t *testing.T) {
 	if !strings.Contains(dom, "Thomas Wouters") || !strings.Contains(dom, "today 2026-11-25") {
 		t.Errorf("SVG DOM lacks its labels")
 	}
+}
+
+// bestReady loads page n times and returns the smallest data-ready-ms.
+func bestReady(t *testing.T, bin, page string, n int) int {
+	t.Helper()
+	best := -1
+	re := regexp.MustCompile(`data-ready-ms="([0-9]+)"`)
+	for i := 0; i < n; i++ {
+		dom, _ := runChromium(t, bin, "file://"+page, "--dump-dom")
+		m := re.FindStringSubmatch(dom)
+		if m == nil {
+			t.Fatalf("%s: no data-ready-ms", page)
+		}
+		ms, _ := strconv.Atoi(m[1])
+		if best < 0 || ms < best {
+			best = ms
+		}
+	}
+	return best
+}
+
+// barePage writes the report without its style, chart and script: the
+// same rows and text, and only a script that stamps data-ready-ms.
+func barePage(t *testing.T, dir, page string) string {
+	t.Helper()
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := string(b)
+	for _, tag := range []string{"style", "svg", "script"} {
+		for {
+			i := strings.Index(s, "<"+tag)
+			if i < 0 {
+				break
+			}
+			j := strings.Index(s[i:], "</"+tag+">")
+			if j < 0 {
+				t.Fatalf("unclosed <%s> in the report", tag)
+			}
+			s = s[:i] + s[i+j+len("</"+tag+">"):]
+		}
+	}
+	s = strings.Replace(s, "</body>", "<script>document.body.setAttribute('data-ready-ms',Math.round(performance.now()));</script></body>", 1)
+	out := filepath.Join(dir, "bare.html")
+	if err := os.WriteFile(out, []byte(s), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return out
 }
