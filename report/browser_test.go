@@ -140,12 +140,16 @@ func TestBrowser(t *testing.T) {
 	// Ready (parsed, script run): no absolute time limit in a test (the
 	// project measures ratios against a peer in the same run). The peer is
 	// the floor: the same page with no style, no chart and no script, only
-	// the data. The report may cost at most 1.5x that floor (best of three
-	// loads each); the absolute figure is logged for the record.
+	// the data. The report may cost at most 1.5x that floor (best of five
+	// interleaved loads each); the absolute figure is logged for the record.
 	if _, err := strconv.Atoi(attrs["body.data-ready-ms"]); err != nil {
 		t.Fatalf("no data-ready-ms on the page: %q", attrs["body.data-ready-ms"])
 	}
-	ready, floor := bestReady(t, bin, page, 3), bestReady(t, bin, barePage(t, dir, page), 3)
+	bare := barePage(t, dir, page)
+	ready, floor := -1, -1
+	for i := 0; i < 5; i++ { // interleaved, so a change of load hits both
+		ready, floor = minReady(ready, bestReady(t, bin, page, 1)), minReady(floor, bestReady(t, bin, bare, 1))
+	}
 	if float64(ready) > 1.5*float64(floor) {
 		t.Errorf("page ready after %d ms, %.2fx the %d ms of the bare data (limit 1.5x)", ready, float64(ready)/float64(floor), floor)
 	}
@@ -253,4 +257,11 @@ func barePage(t *testing.T, dir, page string) string {
 		t.Fatal(err)
 	}
 	return out
+}
+
+func minReady(best, ms int) int {
+	if best < 0 || ms < best {
+		return ms
+	}
+	return best
 }
