@@ -45,11 +45,13 @@ func newPlanCmd(e *env) *cobra.Command {
 				}
 				when = d.First()
 			}
+			var fromBytes []byte
 			if from != "" {
 				b, err := readLocal(from, timeline.MaxVersionsFileSize)
 				if err != nil {
 					return errReadFrom(err)
 				}
+				fromBytes = b
 				list, err := timeline.ParseVersionsFile(b, from)
 				if err != nil {
 					return errBadFrom(err)
@@ -62,7 +64,7 @@ func newPlanCmd(e *env) *cobra.Command {
 			}
 			var pins *recipe.Recipe
 			if from != "" {
-				pins = checkFromChecksums(e, from, tl, tf.options())
+				pins = checkFromChecksums(e, from, fromBytes, tl, tf.options())
 			}
 			for _, k := range kinds {
 				if !slices.Contains(audit.PlanKinds, k) {
@@ -95,16 +97,12 @@ func newPlanCmd(e *env) *cobra.Command {
 }
 
 // checkFromChecksums judges the sha256 values of a docker-library
-// versions.json given to --from (checksums.source.sha256,
+// versions.json given to --from (b, as read once for the versions) (checksums.source.sha256,
 // checksums.windows.sha256) against python.org's digests, as `sigaudit
 // lint` does, and warns on stderr about each one that differs (the other
 // lint findings are `sigaudit lint`'s to print). It returns nil for a
 // file of another shape (a JSON array or a plain list has no checksums).
-func checkFromChecksums(e *env, from string, tl *timeline.Timeline, opt timeline.Options) *recipe.Recipe {
-	b, err := readLocal(from, timeline.MaxVersionsFileSize)
-	if err != nil {
-		return nil
-	}
+func checkFromChecksums(e *env, from string, b []byte, tl *timeline.Timeline, opt timeline.Options) *recipe.Recipe {
 	r, err := recipe.CheckVersionsJSON(from, b, recipe.Options{Timeline: tl, Expect: opt})
 	if err != nil || r == nil {
 		return nil
