@@ -1,16 +1,14 @@
 package mirror
 
 import (
-	"bufio"
 	"encoding/json"
 	"fmt"
 	"os"
-	"path"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 
+	"github.com/sigaudit/sigaudit/record"
 	"github.com/sigaudit/sigaudit/source"
 	"github.com/sigaudit/sigaudit/timeline"
 )
@@ -19,8 +17,8 @@ import (
 // out.
 type HistoryOptions struct {
 	// RealData is a realdata folder (shared/realdata or testdata/realdata):
-	// the digests table, sigstore-bundles/ with MANIFEST.json, and .asc
-	// files in asc/ or pgp/signatures/.
+	// sigstore-bundles/ with MANIFEST.json, and .asc files in asc/ or
+	// pgp/signatures/. The artifacts come from the embedded record.
 	RealData string
 	// Lines selects release lines ("3.13"); empty means every line from 3.7.
 	Lines []string
@@ -82,14 +80,6 @@ func BuildHistory(dst string, o HistoryOptions) (*History, error) {
 		}
 	}
 	asc := findASC(o.RealData)
-	f, err := os.Open(filepath.Join(o.RealData, "digests", "cpython-release-tracker-sha256.tsv"))
-	if err != nil {
-		f, err = os.Open(filepath.Join(o.RealData, "cpython-release-tracker-sha256.tsv"))
-	}
-	if err != nil {
-		return nil, err
-	}
-	defer f.Close()
 	want := map[string]bool{}
 	for _, l := range o.Lines {
 		want[l] = true
@@ -97,16 +87,11 @@ func BuildHistory(dst string, o HistoryOptions) (*History, error) {
 	h := &History{}
 	dirs := map[string]bool{}
 	var api []apiRow
-	sc := bufio.NewScanner(f)
-	sc.Scan() // header
-	for sc.Scan() {
-		col := strings.Split(sc.Text(), "\t")
-		if len(col) < 5 {
-			continue
-		}
-		u, sum, hasBundle := col[0], col[1], col[4] == "yes"
-		size, _ := strconv.ParseInt(col[2], 10, 64)
-		dir, name := path.Base(path.Dir(u)), path.Base(u)
+	// python.org's artifacts as the embedded record holds them (the same
+	// rows as the digests table, checked by record's tests).
+	for _, a := range record.All() {
+		sum, size, hasBundle := a.SHA256, a.Size, a.Bundle
+		dir, name := a.Dir, a.Name
 		v, err := timeline.ParseVersion(dir)
 		if err != nil || v.Major != 3 || v.Minor < 7 || !source.SafeName(name) || !source.SafeName(dir) {
 			continue
@@ -160,9 +145,6 @@ func BuildHistory(dst string, o HistoryOptions) (*History, error) {
 			h.SBOMs++
 		}
 		api = append(api, row)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, err
 	}
 	for d := range dirs {
 		h.Dirs = append(h.Dirs, d)
