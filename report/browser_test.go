@@ -3,6 +3,7 @@ package report
 import (
 	"bytes"
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -34,24 +35,43 @@ func chromium(t *testing.T) string {
 
 // runChromium loads url headless with every network request routed to a
 // closed port, and returns the DOM after scripts ran and the console log.
+// A browser killed by a signal (Chromium segfaulted once in CI on a load
+// that passes everywhere else) is started again, up to three times: a
+// crash says nothing about the page, and every check is still made on the
+// run that finished.
 func runChromium(t *testing.T, bin, url string, extra ...string) (dom, log string) {
 	t.Helper()
+	const attempts = 3
+	for i := 1; ; i++ {
+		dom, log, err := chromiumOnce(bin, url, t.TempDir(), extra...)
+		if err == nil {
+			return dom, log
+		}
+		var ee *exec.ExitError
+		crashed := errors.As(err, &ee) && !ee.Exited()
+		if !crashed || i == attempts {
+			t.Fatalf("chromium (attempt %d of %d): %v\n%s", i, attempts, err, log)
+		}
+		t.Logf("chromium crashed (%v) on %s, attempt %d of %d: starting it again", err, url, i, attempts)
+	}
+}
+
+func chromiumOnce(bin, url, profile string, extra ...string) (dom, log string, err error) {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Second)
 	defer cancel()
 	args := append([]string{
 		"--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-extensions",
 		"--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--disable-dev-shm-usage", "--disable-breakpad",
 		"--proxy-server=127.0.0.1:9", "--host-resolver-rules=MAP * ~NOTFOUND",
-		"--user-data-dir=" + t.TempDir(), "--enable-logging=stderr", "--v=0",
+		"--user-data-dir=" + profile, "--enable-logging=stderr", "--v=0",
 	}, extra...)
 	args = append(args, url)
 	cmd := exec.CommandContext(ctx, bin, args...)
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
-	if err := cmd.Run(); err != nil {
-		t.Fatalf("chromium: %v\n%s", err, errb.String())
-	}
-	return out.String(), errb.String()
+	err = cmd.Run()
+	return out.String(), errb.String(), err
 }
 
 // consoleProblems are console errors, CSP refusals (a blocked network
