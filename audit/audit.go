@@ -117,19 +117,44 @@ func (a *Auditor) signerName(fpr string) string {
 // cross-check, Sigstore, API claims); the report entry is assembled from
 // them once, and no step reads another's report fields.
 func (a *Auditor) Audit(ctx context.Context, f Files) report.Artifact {
+	o := a.outcome(ctx, f)
+	return o.artifact()
+}
+
+// outcome is one artifact's audit before it becomes a report entry: what
+// each step decided. The release-wide check (sameDigest) reads outcomes,
+// never report entries; the entry is assembled once, from the outcome.
+type outcome struct {
+	head report.Artifact // name, version, line, kind, expectation
+	// early: head is the whole entry (an unknown name or line).
+	early  bool
+	read   []report.Finding // reading the signatures
+	sbom   []report.Finding
+	h      hashed
+	po     pgpOutcome
+	dc     digestCheck
+	so     sigstoreOutcome
+	claims []report.Finding
+	// twice is rule (c)'s finding, decided over the release directory:
+	// the bundle signs what another artifact's bundle signs.
+	twice *report.Finding
+}
+
+// outcome runs every step of one artifact's audit.
+func (a *Auditor) outcome(ctx context.Context, f Files) outcome {
 	n := source.ParseName(f.Name, f.DirVersion)
 	head := report.Artifact{Name: f.Name, Version: n.Version, Kind: n.Kind}
 	head.PGP.Status, head.Sigstore.Status = report.StatusNotExpected, report.StatusNotExpected
 	if !n.Known {
 		head.Findings = []report.Finding{unknownArtifact(f.Name)}
-		return head
+		return outcome{head: head, early: true}
 	}
 	v, _ := timeline.ParseVersion(n.Version)
 	head.Line = v.Line()
 	ex, err := a.Timeline.ExpectFile(v, n.Kind, f.Name, a.Options)
 	if err != nil {
 		head.Findings = []report.Finding{unknownLine(err)}
-		return head
+		return outcome{head: head, early: true}
 	}
 	head.Expected = report.Expected{PGP: ex.PGP, Sigstore: ex.Sigstore}
 
@@ -139,29 +164,60 @@ func (a *Auditor) Audit(ctx context.Context, f Files) report.Artifact {
 	spec := a.warm(f, p, ex)
 	h := a.hash(ctx, f, p.sig)
 	po := a.pgpOutcome(f.Name, ex, p, h)
+	h.check = nil // used up: an outcome may wait for its whole directory
 	dc := crossCheck(digests, h.sum, p.inspect)
 	so := a.sigstoreOutcome(f.Name, n.Version, ex, p, h, dc, spec)
 	claims := claimsOutcome(f, m)
-	return assemble(head, p, sbom, h, po, dc, so, claims)
+	return outcome{head: head, read: p.findings, sbom: sbom, h: h, po: po, dc: dc, so: so, claims: claims}
 }
 
-// assemble builds the report entry from the outcomes, in the order the
+// bundleDigest is the SHA-256 the artifact's bundle claims to sign, if
+// any.
+func (o *outcome) bundleDigest() string { return o.dc.all["bundle"] }
+
+// ownDigest says whether an independent source (not the bundle) gives the
+// artifact that digest.
+func (o *outcome) ownDigest(digest string) bool {
+	for _, src := range independentSources {
+		if o.dc.all[src] == digest {
+			return true
+		}
+	}
+	return false
+}
+
+// digestMismatched says whether the artifact's own audit found a
+// digest-mismatch: an artifact longer than the API says, digests that
+// disagree, or a bundle that signs another artifact.
+func (o *outcome) digestMismatched() bool {
+	return o.h.tooLarge || !o.dc.agree || o.so.digestMismatch
+}
+
+// artifact assembles the report entry from the outcomes, in the order the
 // findings have always had: reading the signatures, the SBOM, the
-// artifact, PGP, the digests, Sigstore, the API's claims.
-func assemble(r report.Artifact, p parsed, sbom []report.Finding, h hashed, po pgpOutcome, dc digestCheck, so sigstoreOutcome, claims []report.Finding) report.Artifact {
-	r.PGP, r.Sigstore = po.method, so.method
-	r.SHA256 = h.sum
-	if len(dc.all) > 0 {
-		r.Digests = dc.all
+// artifact, PGP, the digests, Sigstore, the API's claims, the release-wide
+// check.
+func (o *outcome) artifact() report.Artifact {
+	r := o.head
+	if o.early {
+		return r
+	}
+	r.PGP, r.Sigstore = o.po.method, o.so.method
+	if o.twice != nil && o.so.stands {
+		r.Sigstore.Status = string(sigstore.DigestMismatch)
+		r.Sigstore.Reason = "another artifact of the release has a bundle for the same SHA-256"
+	}
+	r.SHA256 = o.h.sum
+	if len(o.dc.all) > 0 {
+		r.Digests = o.dc.all
 	}
 	var fs []report.Finding
-	fs = append(fs, p.findings...)
-	fs = append(fs, sbom...)
-	fs = append(fs, h.findings...)
-	fs = append(fs, po.findings...)
-	fs = append(fs, dc.findings...)
-	fs = append(fs, so.findings...)
-	fs = append(fs, claims...)
+	for _, part := range [][]report.Finding{o.read, o.sbom, o.h.findings, o.po.findings, o.dc.findings, o.so.findings, o.claims} {
+		fs = append(fs, part...)
+	}
+	if o.twice != nil {
+		fs = append(fs, *o.twice)
+	}
 	r.Findings = fs
 	return r
 }

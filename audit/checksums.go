@@ -214,8 +214,8 @@ func unprovenWhy(p *report.Proof) string {
 }
 
 // hasCode says whether a finished report entry has a finding of code
-// (Checksums and the release-wide checks read the report; the audit of
-// one artifact never does).
+// (Checksums reads the report it is given; the audit itself, per artifact
+// and release-wide, decides from outcomes and never reads the report).
 func hasCode(fs []report.Finding, code string) bool {
 	for _, f := range fs {
 		if f.Code == code {
@@ -231,4 +231,15 @@ func hasCode(fs []report.Finding, code string) bool {
 // by signer and time", never proven).
 func signerGood(status string) bool {
 	return status == report.StatusVerified || status == string(sigstore.SignerVerified)
+}
+
+// ownDigest says whether an independent source (not the bundle) gives the
+// artifact of a finished report that digest.
+func ownDigest(a report.Artifact, digest string) bool {
+	for _, src := range independentSources {
+		if a.Digests[src] == digest {
+			return true
+		}
+	}
+	return false
 }

@@ -3,6 +3,7 @@ package audit
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/sigaudit/sigaudit/pgp"
 	"github.com/sigaudit/sigaudit/report"
@@ -121,6 +122,16 @@ func signingTimeUnproven(name string) report.Finding {
 
 func signedOutsideWindow(format string, args ...any) report.Finding {
 	return finding(report.Mismatch, report.CodeSignedOutsideWindow, format, args...)
+}
+
+func releaseIncomplete(format string, args ...any) report.Finding {
+	return finding(report.Gap, report.CodeReleaseIncomplete, format, args...)
+}
+
+// servedTwice is rule (c) broken: the bundle signs what the bundles of
+// others in release directory dir sign.
+func servedTwice(digest string, others []string, dir string) report.Finding {
+	return digestMismatch("the bundle signs %s, as the bundle of %s in %s/ does: one artifact's bundle is served under two names", digest, strings.Join(others, ", "), dir)
 }
 
 func apiClaimMissing(file string) report.Finding {

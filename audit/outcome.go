@@ -177,6 +177,7 @@ type hashed struct {
 	check    *pgp.Check // the PGP check fed by the same pass, if any
 	err      error
 	findings []report.Finding
+	tooLarge bool // longer than the API says: a digest-mismatch
 }
 
 // hash reads the artifact once (or uses the pass made before Audit),
@@ -235,6 +236,6 @@ func (a *Auditor) hash(ctx context.Context, f Files, sig *pgp.Signature) hashed 
 // served are not the ones the API describes, a digest-mismatch (not an
 // operational error). Nothing is verified over them.
 func tooLarge(f Files, err error) hashed {
-	return hashed{state: artAbsent, findings: []report.Finding{finding(report.Mismatch, report.CodeDigestMismatch,
+	return hashed{state: artAbsent, tooLarge: true, findings: []report.Finding{digestMismatch(
 		"%s is larger than the %d bytes python.org's API gives for it, so it is not the file the API describes: %v", f.Name, f.APISize, err)}}
 }

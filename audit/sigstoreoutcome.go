@@ -88,9 +88,18 @@ func independentDigest(digests map[string]string) string {
 type sigstoreOutcome struct {
 	method   report.Method
 	findings []report.Finding
+	// stands: the verdict is verified or signer-verified.
+	stands bool
+	// digestMismatch: a digest-mismatch finding was made.
+	digestMismatch bool
 }
 
-func (o *sigstoreOutcome) add(f report.Finding) { o.findings = append(o.findings, f) }
+func (o *sigstoreOutcome) add(fs ...report.Finding) {
+	for _, f := range fs {
+		o.digestMismatch = o.digestMismatch || f.Code == report.CodeDigestMismatch
+		o.findings = append(o.findings, f)
+	}
+}
 
 // sigstoreOutcome decides the Sigstore verdict from the material, the
 // pass over the artifact and the digests.
@@ -188,7 +197,8 @@ func (a *Auditor) sigstoreVerdict(o *sigstoreOutcome, name, version string, verd
 		if st != "" {
 			m.Status, m.Reason = string(st), why
 		}
-		o.findings = append(o.findings, fs...)
+		o.stands = st == ""
+		o.add(fs...)
 	case sigstore.DigestMismatch:
 		if dc.agree { // else crossCheck reported the disagreement
 			o.add(sigstoreFailure(verdict, ""))

@@ -10,7 +10,6 @@ import (
 	"sync"
 
 	"github.com/sigaudit/sigaudit/report"
-	"github.com/sigaudit/sigaudit/sigstore"
 	"github.com/sigaudit/sigaudit/source"
 	"github.com/sigaudit/sigaudit/timeline"
 )
@@ -155,26 +154,26 @@ func (t *Tree) Stream(ctx context.Context, dirs []string, only Only, emit func(r
 		largest = max(largest, len(js))
 	}
 	out, release := t.runJobs(ctx, jobs, largest)
-	pending := map[int]report.Artifact{}
+	pending := map[int]outcome{}
 	next, done := 0, 0
 	for r := range out {
-		pending[r.i] = r.a
+		pending[r.i] = r.o
 		if done++; t.Progress != nil {
 			t.Progress(done, len(jobs))
 		}
 		for next < len(work) && dirDone(work[next], pending) {
 			w := work[next]
-			results := make([]report.Artifact, len(w.jobs))
+			results := make([]outcome, len(w.jobs))
 			for k := range w.jobs {
 				results[k] = pending[w.start+k]
 				delete(pending, w.start+k)
 			}
-			sameDigest(results, w.jobs)
+			sameDigest(results, dirs[next])
 			if w.problem != nil {
 				emit(*w.problem)
 			}
-			for _, a := range results {
-				emit(a)
+			for k := range results {
+				emit(results[k].artifact())
 			}
 			release(len(w.jobs))
 			next++
@@ -192,7 +191,7 @@ func (t *Tree) Stream(ctx context.Context, dirs []string, only Only, emit func(r
 }
 
 // dirDone says whether every job of w has its result in pending.
-func dirDone(w dirWork, pending map[int]report.Artifact) bool {
+func dirDone(w dirWork, pending map[int]outcome) bool {
 	for k := range w.jobs {
 		if _, ok := pending[w.start+k]; !ok {
 			return false
@@ -207,7 +206,7 @@ func dirDone(w dirWork, pending map[int]report.Artifact) bool {
 // a selected version is reported as a problem entry.
 func (t *Tree) dirJobs(d string, list *source.Listing, err error, only []string, apiNames []string) ([]job, *report.Artifact) {
 	if err != nil {
-		p := dirProblem(d, report.Mismatch, report.CodeSourceError, fmt.Sprintf("cannot list %s: %v", d, err))
+		p := dirProblem(d, sourceError(report.Mismatch, "cannot list %s: %v", d, err))
 		p.PGP.Status, p.Sigstore.Status = report.StatusError, report.StatusError
 		return nil, &p
 	}
@@ -260,10 +259,10 @@ func (t *Tree) dirJobs(d string, list *source.Listing, err error, only []string,
 	}
 	switch {
 	case len(names) == 0:
-		p := dirProblem(d, report.Gap, report.CodeReleaseIncomplete, fmt.Sprintf("release directory %s/ holds no artifact of %s", d, strings.Join(want, ", ")))
+		p := dirProblem(d, releaseIncomplete("release directory %s/ holds no artifact of %s", d, strings.Join(want, ", ")))
 		return nil, &p
 	case len(lacking) > 0:
-		p := dirProblem(d, report.Gap, report.CodeReleaseIncomplete, fmt.Sprintf("release directory %s/ holds no source tarball of %s", d, strings.Join(lacking, ", ")))
+		p := dirProblem(d, releaseIncomplete("release directory %s/ holds no source tarball of %s", d, strings.Join(lacking, ", ")))
 		return jobs, &p
 	}
 	return jobs, nil
@@ -283,18 +282,18 @@ func inRelease(version, d string) bool {
 }
 
 // dirProblem is a report entry for a release directory itself.
-func dirProblem(d, sev, code, msg string) report.Artifact {
+func dirProblem(d string, f report.Finding) report.Artifact {
 	return report.Artifact{
 		Name: d + "/", Version: d, Kind: source.KindUnknown,
 		PGP: report.Method{Status: report.StatusNotChecked}, Sigstore: report.Method{Status: report.StatusNotChecked},
-		Findings: []report.Finding{{Severity: sev, Code: code, Message: msg}},
+		Findings: []report.Finding{f},
 	}
 }
 
-// jobResult is one job's report entry.
+// jobResult is one job's outcome.
 type jobResult struct {
 	i int
-	a report.Artifact
+	o outcome
 }
 
 // runJobs audits the jobs with t.Jobs workers, in job order, never more
@@ -343,51 +342,45 @@ func (t *Tree) runJobs(ctx context.Context, jobs []job, largest int) (<-chan job
 	return out, release
 }
 
-// sameDigest applies rule (c) of a proven digest: no other artifact of the
-// same release directory carries the same SHA-256. A bundle that signs
-// what another artifact's bundle signs is one artifact's bundle served
-// under two names: both are reported, since which one is genuine cannot be
-// told from the bundles alone.
-func sameDigest(results []report.Artifact, jobs []job) {
-	type key struct{ dir, digest string }
-	names := map[key][]int{}
-	for i, a := range results {
-		if d := a.Digests["bundle"]; d != "" {
-			k := key{jobs[i].dir, d}
-			names[k] = append(names[k], i)
+// sameDigest applies rule (c) of a proven digest to the outcomes of one
+// release directory: no other artifact of it carries the same SHA-256. A
+// bundle that signs what another artifact's bundle signs is one
+// artifact's bundle served under two names: both are reported, since
+// which one is genuine cannot be told from the bundles alone.
+func sameDigest(results []outcome, dir string) {
+	byDigest := map[string][]int{}
+	for i := range results {
+		if d := results[i].bundleDigest(); d != "" {
+			byDigest[d] = append(byDigest[d], i)
 		}
 	}
-	for k, idx := range names {
+	for d, idx := range byDigest {
 		if len(idx) < 2 {
 			continue
 		}
 		for _, i := range idx {
-			if ownDigest(results[i], k.digest) {
-				continue // an independent source says the digest is this artifact's
+			o := &results[i]
+			if o.ownDigest(d) || o.digestMismatched() {
+				// An independent source says the digest is this
+				// artifact's, or its own audit already found a
+				// digest-mismatch (one finding of the code is enough).
+				continue
 			}
 			var others []string
 			for _, j := range idx {
 				if j != i {
-					others = append(others, results[j].Name)
+					others = append(others, results[j].head.Name)
 				}
 			}
-			a := &results[i]
-			if hasCode(a.Findings, report.CodeDigestMismatch) {
-				continue // already a mismatch; one finding of the code is enough
-			}
-			if a.Sigstore.Status == report.StatusVerified || a.Sigstore.Status == string(sigstore.SignerVerified) {
-				a.Sigstore.Status = string(sigstore.DigestMismatch)
-				a.Sigstore.Reason = "another artifact of the release has a bundle for the same SHA-256"
-			}
-			a.Findings = append(a.Findings, report.Finding{Severity: report.Mismatch, Code: report.CodeDigestMismatch,
-				Message: fmt.Sprintf("the bundle signs %s, as the bundle of %s in %s/ does: one artifact's bundle is served under two names", k.digest, strings.Join(others, ", "), k.dir)})
+			f := servedTwice(d, others, dir)
+			o.twice = &f
 		}
 	}
 }
 
 // one audits one artifact. The listing and the API's claims go into
 // Files: Audit decides api-claim-missing, and opens each file once.
-func (t *Tree) one(ctx context.Context, j job) report.Artifact {
+func (t *Tree) one(ctx context.Context, j job) outcome {
 	var size int64
 	f := Files{
 		Name:       j.name,
@@ -417,16 +410,5 @@ func (t *Tree) one(ctx context.Context, j job) report.Artifact {
 	}
 	f.APISize = size
 	f.Artifact = j.list.OpenFunc(ctx, j.name, size)
-	return t.Auditor.Audit(ctx, f)
-}
-
-// ownDigest says whether an independent source (not the bundle) gives the
-// artifact that digest.
-func ownDigest(a report.Artifact, digest string) bool {
-	for _, src := range independentSources {
-		if a.Digests[src] == digest {
-			return true
-		}
-	}
-	return false
+	return t.Auditor.outcome(ctx, f)
 }
