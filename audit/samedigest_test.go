@@ -40,5 +40,9 @@ func TestSameDigestGolden(t *testing.T) {
 	must(t, err)
 	t.Cleanup(func() { d.Close() })
 	tr := &Tree{Auditor: g.auditor(true), Source: d, API: api, Jobs: 2}
-	golden(t, "tree-same-bundle", runTree(t, tr, "3.13.99").Artifacts)
+	arts := runTree(t, tr, "3.13.99").Artifacts
+	for i := range arts {
+		arts[i].Sigstore.LogIndex = nil // the shared generated log's: depends on the tests run before
+	}
+	golden(t, "tree-same-bundle", arts)
 }
