@@ -2,6 +2,7 @@ package recipe
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -506,6 +507,7 @@ func LintFiles(names []string, opt Options) (rs []*Recipe, failed int) {
 	for _, n := range names {
 		r, err := LintFile(n, opt)
 		if err != nil {
+			r.NothingFound = errors.Is(err, ErrNothingFound)
 			failed++
 		}
 		rs = append(rs, r)

@@ -134,6 +134,10 @@ type Recipe struct {
 	// Error is set when the file could not be read or holds nothing
 	// sigaudit can check; such a recipe is never reported clean.
 	Error string `json:"error,omitempty"`
+	// NothingFound is set (with Error) when the file was read but holds
+	// nothing to check (ErrNothingFound): `lint --skip-unpinned` leaves
+	// such files out.
+	NothingFound bool `json:"-"`
 
 	Verify Verification `json:"-"`
 }
