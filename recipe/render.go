@@ -300,7 +300,7 @@ func writeSARIF(w io.Writer, rs []*Recipe) error {
 		}
 		for _, f := range r.Findings {
 			if _, ok := rules[f.Code]; !ok {
-				rules[f.Code] = sarif.Rule{ID: f.Code, ShortDescription: sarif.Message{Text: CodeDescription(f.Code)}, DefaultConfig: sarif.Config{Level: sarif.Level(f.Severity)}}
+				rules[f.Code] = sarif.Rule{ID: f.Code, ShortDescription: sarif.Message{Text: codeDescription(f.Code)}, DefaultConfig: sarif.Config{Level: sarif.Level(f.Severity)}}
 			}
 			loc := sarif.Physical{ArtifactLocation: sarif.ArtifactLocation{URI: sarifURI(r.File)}}
 			if f.Line > 0 {
