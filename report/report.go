@@ -146,12 +146,26 @@ func (r *Report) Sort(lineLess func(a, b string) int, versionLess func(a, b stri
 		return a.Name < b.Name
 	})
 	for i := range r.Artifacts {
-		fs := r.Artifacts[i].Findings
-		sort.SliceStable(fs, func(i, j int) bool {
-			if rank(fs[i].Severity) != rank(fs[j].Severity) {
-				return rank(fs[i].Severity) > rank(fs[j].Severity)
-			}
-			return fs[i].Code < fs[j].Code
-		})
+		sortFindings(r.Artifacts[i].Findings)
 	}
+}
+
+// sortFindings orders findings by severity, worst first, then code.
+func sortFindings(fs []Finding) {
+	sort.SliceStable(fs, func(i, j int) bool {
+		if rank(fs[i].Severity) != rank(fs[j].Severity) {
+			return rank(fs[i].Severity) > rank(fs[j].Severity)
+		}
+		return fs[i].Code < fs[j].Code
+	})
+}
+
+// sortedFindings is a sorted copy of fs (nil stays nil).
+func sortedFindings(fs []Finding) []Finding {
+	if fs == nil {
+		return nil
+	}
+	out := append([]Finding(nil), fs...)
+	sortFindings(out)
+	return out
 }

@@ -57,81 +57,119 @@ func (g findingGroup) versionRange() string {
 }
 
 func summarize(r *Report) summary {
-	s := summary{Artifacts: len(r.Artifacts), Lines: []lineSummary{}, Groups: []findingGroup{}, Absent: []string{}}
-	lines := map[string]int{}
-	type gkey struct{ code, sev, kind string }
-	groups := map[gkey]*findingGroup{}
-	versions := map[gkey]map[string]bool{}
-	var order []gkey
-	pgpFiles, sigFiles, pgpMissing, sigMissing := 0, 0, 0, 0
+	m := newSummer()
 	for _, a := range r.Artifacts {
-		line := a.Line
-		if line == "" {
-			line = "-"
+		m.add(a)
+	}
+	return m.result()
+}
+
+// displayLine is how the summary names an artifact's line ("-" for none).
+func displayLine(line string) string {
+	if line == "" {
+		return "-"
+	}
+	return line
+}
+
+type groupKey struct{ code, sev, kind string }
+
+// summer counts a summary one artifact at a time; lines are listed in the
+// order they first appear.
+type summer struct {
+	s                                          summary
+	lines                                      map[string]int
+	groups                                     map[groupKey]*findingGroup
+	versions                                   map[groupKey]map[string]bool
+	order                                      []groupKey
+	pgpFiles, sigFiles, pgpMissing, sigMissing int
+}
+
+func newSummer() *summer {
+	return &summer{
+		s:     summary{Lines: []lineSummary{}, Groups: []findingGroup{}, Absent: []string{}},
+		lines: map[string]int{}, groups: map[groupKey]*findingGroup{}, versions: map[groupKey]map[string]bool{},
+	}
+}
+
+func (m *summer) add(a Artifact) {
+	s := &m.s
+	s.Artifacts++
+	line := displayLine(a.Line)
+	li, ok := m.lines[line]
+	if !ok {
+		li = len(s.Lines)
+		m.lines[line] = li
+		s.Lines = append(s.Lines, lineSummary{Line: line})
+	}
+	ls := &s.Lines[li]
+	ls.Artifacts++
+	if a.PGP.Status == StatusVerified {
+		ls.PGPVerified++
+		s.PGPVerified++
+	}
+	if a.Sigstore.Status == StatusVerified {
+		ls.SigstoreVerified++
+		s.SigstoreVerified++
+	}
+	if a.PGP.File != "" || !absentStatus(a.PGP.Status) {
+		m.pgpFiles++
+	}
+	if a.Sigstore.File != "" || !absentStatus(a.Sigstore.Status) {
+		m.sigFiles++
+	}
+	for _, f := range a.Findings {
+		switch f.Severity {
+		case Gap:
+			ls.Gaps++
+			s.Gaps++
+		case Mismatch:
+			ls.Mismatches++
+			s.Mismatches++
+		case Note:
+			ls.Notes++
+			s.Notes++
 		}
-		li, ok := lines[line]
-		if !ok {
-			li = len(s.Lines)
-			lines[line] = li
-			s.Lines = append(s.Lines, lineSummary{Line: line})
+		switch f.Code {
+		case CodePGPMissing:
+			m.pgpMissing++
+		case CodeSigstoreMissing:
+			m.sigMissing++
 		}
-		ls := &s.Lines[li]
-		ls.Artifacts++
-		if a.PGP.Status == StatusVerified {
-			ls.PGPVerified++
-			s.PGPVerified++
+		m.group(f, a)
+	}
+}
+
+// group counts f in its code x severity x kind group.
+func (m *summer) group(f Finding, a Artifact) {
+	k := groupKey{f.Code, f.Severity, a.Kind}
+	g, ok := m.groups[k]
+	if !ok {
+		g = &findingGroup{Code: f.Code, Severity: f.Severity, Kind: a.Kind, From: a.Version, To: a.Version}
+		m.groups[k] = g
+		m.versions[k] = map[string]bool{}
+		m.order = append(m.order, k)
+	}
+	g.Files++
+	if a.Version != "" {
+		m.versions[k][a.Version] = true
+		if g.From == "" || compareVersions(a.Version, g.From) < 0 {
+			g.From = a.Version
 		}
-		if a.Sigstore.Status == StatusVerified {
-			ls.SigstoreVerified++
-			s.SigstoreVerified++
-		}
-		if a.PGP.File != "" || !absentStatus(a.PGP.Status) {
-			pgpFiles++
-		}
-		if a.Sigstore.File != "" || !absentStatus(a.Sigstore.Status) {
-			sigFiles++
-		}
-		for _, f := range a.Findings {
-			switch f.Severity {
-			case Gap:
-				ls.Gaps++
-				s.Gaps++
-			case Mismatch:
-				ls.Mismatches++
-				s.Mismatches++
-			case Note:
-				ls.Notes++
-				s.Notes++
-			}
-			switch f.Code {
-			case CodePGPMissing:
-				pgpMissing++
-			case CodeSigstoreMissing:
-				sigMissing++
-			}
-			k := gkey{f.Code, f.Severity, a.Kind}
-			g, ok := groups[k]
-			if !ok {
-				g = &findingGroup{Code: f.Code, Severity: f.Severity, Kind: a.Kind, From: a.Version, To: a.Version}
-				groups[k] = g
-				versions[k] = map[string]bool{}
-				order = append(order, k)
-			}
-			g.Files++
-			if a.Version != "" {
-				versions[k][a.Version] = true
-				if g.From == "" || compareVersions(a.Version, g.From) < 0 {
-					g.From = a.Version
-				}
-				if g.To == "" || compareVersions(a.Version, g.To) > 0 {
-					g.To = a.Version
-				}
-			}
+		if g.To == "" || compareVersions(a.Version, g.To) > 0 {
+			g.To = a.Version
 		}
 	}
-	for _, k := range order {
-		g := *groups[k]
-		g.Versions = len(versions[k])
+}
+
+// result is the summary of the artifacts added so far.
+func (m *summer) result() summary {
+	s := m.s
+	s.Lines = append([]lineSummary{}, m.s.Lines...)
+	s.Groups = []findingGroup{}
+	for _, k := range m.order {
+		g := *m.groups[k]
+		g.Versions = len(m.versions[k])
 		s.Groups = append(s.Groups, g)
 	}
 	sort.SliceStable(s.Groups, func(i, j int) bool {
@@ -144,10 +182,11 @@ func summarize(r *Report) summary {
 		}
 		return a.Kind < b.Kind
 	})
-	if pgpFiles == 0 && pgpMissing >= 2 {
+	s.Absent = []string{}
+	if m.pgpFiles == 0 && m.pgpMissing >= 2 {
 		s.Absent = append(s.Absent, "pgp")
 	}
-	if sigFiles == 0 && sigMissing >= 2 {
+	if m.sigFiles == 0 && m.sigMissing >= 2 {
 		s.Absent = append(s.Absent, "sigstore")
 	}
 	return s

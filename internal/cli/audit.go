@@ -81,11 +81,14 @@ func runAudit(e *env, pos []string, af *auditorFlags, rf *reportFlags, tr *treeF
 	if err != nil {
 		return selectErr(err)
 	}
+	rf.trustedRoot, rf.tufCache = af.trust.trustedRoot, af.trust.tufCache
+	if rf.streams(e) {
+		return streamAudit(e, t, dirs, only, rf)
+	}
 	rep, err := runTree(e, t, dirs, only)
 	if err != nil {
 		return interruptedErr("audit", err)
 	}
-	rf.trustedRoot, rf.tufCache = af.trust.trustedRoot, af.trust.tufCache
 	if rf.wants("html") {
 		rf.plan = auditPlan(t.Auditor.Timeline, t.Auditor.Options, rep, e.now().UTC())
 	}
@@ -100,6 +103,14 @@ func runTree(e *env, t *audit.Tree, dirs []string, only audit.Only) (*report.Rep
 		defer h.DropPartials()
 	}
 	return t.Run(e.ctx, dirs, only)
+}
+
+// streamTree is runTree handing each report entry to emit as it is made.
+func streamTree(e *env, t *audit.Tree, dirs []string, only audit.Only, emit func(report.Artifact)) error {
+	if h, ok := t.Source.(*source.HTTP); ok {
+		defer h.DropPartials()
+	}
+	return t.Stream(e.ctx, dirs, only, emit)
 }
 
 // treeFlags select a release tree and how it is read (audit, checksums).

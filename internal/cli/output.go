@@ -3,6 +3,7 @@ package cli
 import (
 	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 
@@ -89,6 +90,14 @@ func writeReports(e *env, r *reportFlags, rep *report.Report) error {
 // writeTemp writes data to a new temporary file in path's directory and
 // returns its name; renaming it to path makes the write atomic.
 func writeTemp(path string, data []byte) (string, error) {
+	return writeTempWith(path, func(w io.Writer) error {
+		_, err := w.Write(data)
+		return err
+	})
+}
+
+// writeTempWith is writeTemp with the content written by write.
+func writeTempWith(path string, write func(io.Writer) error) (string, error) {
 	dir, base := filepath.Split(path)
 	if dir == "" {
 		dir = "."
@@ -98,7 +107,7 @@ func writeTemp(path string, data []byte) (string, error) {
 		return "", err
 	}
 	tmp := f.Name()
-	_, err = f.Write(data)
+	err = write(f)
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
