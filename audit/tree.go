@@ -109,7 +109,6 @@ var ErrBadSelector = errors.New("not a version, a line or \"all\"")
 type job struct {
 	dir, name string
 	list      *source.Listing // the release directory, read once
-	api       *source.APIFile // what python.org's API says of it, if anything
 }
 
 // Run audits every artifact in the given release directories.
@@ -126,8 +125,8 @@ func (t *Tree) Run(ctx context.Context, dirs []string, only Only) (*report.Repor
 // dirWork is one release directory's share of a tree audit.
 type dirWork struct {
 	problem *report.Artifact // the directory's own problem, if any
-	jobs    []job
-	start   int // index of its first job among all jobs
+	n       int              // its jobs
+	start   int              // index of its first job among all jobs
 }
 
 // Stream audits every artifact in the given release directories and hands
@@ -149,7 +148,8 @@ func (t *Tree) Stream(ctx context.Context, dirs []string, only Only, emit func(r
 	largest := 0
 	for i, d := range dirs {
 		js, problem := t.dirJobs(d, listings[i], errs[i], only[d], byDir[d])
-		work = append(work, dirWork{problem: problem, jobs: js, start: len(jobs)})
+		listings[i] = nil // the jobs hold it until the directory is emitted
+		work = append(work, dirWork{problem: problem, n: len(js), start: len(jobs)})
 		jobs = append(jobs, js...)
 		largest = max(largest, len(js))
 	}
@@ -163,10 +163,11 @@ func (t *Tree) Stream(ctx context.Context, dirs []string, only Only, emit func(r
 		}
 		for next < len(work) && dirDone(work[next], pending) {
 			w := work[next]
-			results := make([]outcome, len(w.jobs))
-			for k := range w.jobs {
+			results := make([]outcome, w.n)
+			for k := range w.n {
 				results[k] = pending[w.start+k]
 				delete(pending, w.start+k)
+				jobs[w.start+k] = job{} // done: let its listing go
 			}
 			sameDigest(results, dirs[next])
 			if w.problem != nil {
@@ -175,7 +176,7 @@ func (t *Tree) Stream(ctx context.Context, dirs []string, only Only, emit func(r
 			for k := range results {
 				emit(results[k].artifact())
 			}
-			release(len(w.jobs))
+			release(w.n)
 			next++
 		}
 	}
@@ -192,7 +193,7 @@ func (t *Tree) Stream(ctx context.Context, dirs []string, only Only, emit func(r
 
 // dirDone says whether every job of w has its result in pending.
 func dirDone(w dirWork, pending map[int]outcome) bool {
-	for k := range w.jobs {
+	for k := range w.n {
 		if _, ok := pending[w.start+k]; !ok {
 			return false
 		}
@@ -236,11 +237,7 @@ func (t *Tree) dirJobs(d string, list *source.Listing, err error, only []string,
 	sort.Strings(names)
 	jobs := make([]job, 0, len(names))
 	for _, n := range names {
-		j := job{dir: d, name: n, list: list}
-		if f, ok := t.API[n]; ok {
-			j.api = &f
-		}
-		jobs = append(jobs, j)
+		jobs = append(jobs, job{dir: d, name: n, list: list})
 	}
 	// Each version asked for needs a source tarball; a directory selected
 	// whole needs one of some version (3.15.0/ may hold only alphas yet).
@@ -391,7 +388,7 @@ func (t *Tree) one(ctx context.Context, j job) outcome {
 			return j.list.Exists(ctx, j.name+suffix)
 		},
 	}
-	if api := j.api; api != nil {
+	if api, ok := t.API[j.name]; ok {
 		size = api.Size
 		// Every row's SHA-256: rows that disagree are a digest-mismatch.
 		for i, d := range api.SHA256s {

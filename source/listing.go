@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -51,7 +52,6 @@ type Listing struct {
 	Listed bool
 
 	src  Source
-	set  map[string]bool
 	mu   sync.Mutex
 	seen map[string]bool // probe outcomes, when not Listed
 }
@@ -59,13 +59,15 @@ type Listing struct {
 // NewListing makes a Listing of names (a directory's files) in version of
 // src; listed says whether names is a complete listing.
 func NewListing(src Source, version string, names []string, listed bool) *Listing {
-	l := &Listing{Version: version, Listed: listed, src: src, set: map[string]bool{}, seen: map[string]bool{}}
+	l := &Listing{Version: version, Listed: listed, src: src}
+	if !listed {
+		l.seen = map[string]bool{}
+	}
 	if listed {
-		l.Names = append([]string(nil), names...)
+		// Sorted, searched by binary search: no set beside it (a tree
+		// audit holds every listing; memory flat in artifacts, issue 18).
+		l.Names = slices.Clip(slices.Clone(names))
 		sort.Strings(l.Names)
-		for _, n := range l.Names {
-			l.set[n] = true
-		}
 	}
 	return l
 }
@@ -113,7 +115,7 @@ func (l *Listing) Source() Source { return l.src }
 // Presence says what is known of name without a request.
 func (l *Listing) Presence(name string) Presence {
 	if l.Listed {
-		if l.set[name] {
+		if _, ok := slices.BinarySearch(l.Names, name); ok {
 			return Present
 		}
 		return Absent

@@ -164,7 +164,7 @@ func (a API) add(f APIFile) error {
 	}
 	prev, ok := a[name]
 	if !ok {
-		prev = APIFile{Name: f.Name, URL: f.URL}
+		prev = APIFile{Name: f.Name, URL: sharedURL(f)}
 	}
 	prev.Rows++
 	if f.SHA256 != "" {
@@ -198,6 +198,18 @@ func (a API) add(f APIFile) error {
 	}
 	a[name] = prev
 	return nil
+}
+
+// sharedURL is f.URL, sharing the memory of a claim that is f.URL plus a
+// suffix (python.org's rows all have one): a whole-history API is held
+// for the whole audit, so each string kept counts (issue 18 item 5).
+func sharedURL(f APIFile) string {
+	for _, c := range []string{f.SigstoreBundleFile, f.GPGSignatureFile, f.SBOMFile, f.SigstoreCertFile} {
+		if len(c) > len(f.URL) && c[:len(f.URL)] == f.URL {
+			return c[:len(f.URL)]
+		}
+	}
+	return f.URL
 }
 
 // apiRow is one row as decoded: only the fields kept.
