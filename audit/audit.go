@@ -241,8 +241,8 @@ type material struct {
 
 func notFound(err error) bool { return errors.Is(err, source.ErrNotFound) }
 
-// ErrLegacyHalf is half of a legacy .crt + .sig pair.
-var ErrLegacyHalf = errors.New("half of a legacy .crt + .sig pair")
+// errLegacyHalf is half of a legacy .crt + .sig pair.
+var errLegacyHalf = errors.New("half of a legacy .crt + .sig pair")
 
 // unreadableErrs are the errors of a file that exists but cannot be read
 // (source.ErrNotRegular is a refusal, not one of them).
@@ -314,9 +314,9 @@ func legacyErr(crtErr, sigErr error) error {
 	case sigErr != nil && !notFound(sigErr):
 		return sigErr
 	case notFound(crtErr):
-		return fmt.Errorf(".sig without its .crt: %w", ErrLegacyHalf)
+		return fmt.Errorf(".sig without its .crt: %w", errLegacyHalf)
 	}
-	return fmt.Errorf(".crt without its .sig: %w", ErrLegacyHalf)
+	return fmt.Errorf(".crt without its .sig: %w", errLegacyHalf)
 }
 
 // claimsOutcome decides python.org's API claims: a claimed sibling that

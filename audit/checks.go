@@ -47,7 +47,7 @@ func KeepArtifacts(rep *report.Report, names []string, kind string) (missing []s
 
 // BundleArtifact puts a verify-bundle verdict (any artifact, checked
 // against a bundle and an identity or key) in the report model, with the
-// audit's one status -> finding mapping (SigstoreFinding).
+// audit's one status -> finding mapping (sigstoreFinding).
 func BundleArtifact(name, bundlePath string, v sigstore.Verdict) report.Artifact {
 	a := report.Artifact{
 		Name: name, Kind: "any", Expected: report.Expected{Sigstore: true},
@@ -60,7 +60,7 @@ func BundleArtifact(name, bundlePath string, v sigstore.Verdict) report.Artifact
 	if !v.SigningTime.IsZero() {
 		a.Sigstore.Created = v.SigningTime.Format(time.RFC3339)
 	}
-	if f, failed := SigstoreFinding(v); failed {
+	if f, failed := sigstoreFinding(v); failed {
 		a.Findings = append(a.Findings, f)
 	}
 	return a

@@ -42,11 +42,6 @@ type ChecksumOptions struct {
 	AllowUnproven bool
 }
 
-// Checksums is ChecksumsWith without --allow-unproven.
-func Checksums(rep *report.Report, apiDigests map[string]string, allowUnsigned bool) *report.Checksums {
-	return ChecksumsWith(rep, ChecksumOptions{API: apiDigests, AllowUnsigned: allowUnsigned})
-}
-
 // ChecksumsWith turns a digest-only audit into checksums. A digest is
 // proven only when (a) the bundle verifies for the identity the timeline
 // expects, (b) it was signed inside the version's signing window, (c) no

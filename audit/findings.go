@@ -159,10 +159,10 @@ func sigstoreCode(s sigstore.Status) (string, bool) {
 	return report.CodeSigstoreInvalid, true
 }
 
-// SigstoreFinding is the finding of a Sigstore verdict, for callers that
+// sigstoreFinding is the finding of a Sigstore verdict, for callers that
 // verify a bundle themselves (verify-bundle): ok is false for a success
 // (verified, signer-verified). It is the audit's own mapping.
-func SigstoreFinding(v sigstore.Verdict) (report.Finding, bool) {
+func sigstoreFinding(v sigstore.Verdict) (report.Finding, bool) {
 	if _, failed := sigstoreCode(v.Status); !failed {
 		return report.Finding{}, false
 	}

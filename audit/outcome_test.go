@@ -150,7 +150,7 @@ func TestSigstoreFinding(t *testing.T) {
 		sigstore.Malformed: report.CodeSigstoreMalformed, sigstore.Unsupported: report.CodeSigstoreUnsupported,
 		sigstore.Status("something-new"): report.CodeSigstoreInvalid,
 	} {
-		f, ok := SigstoreFinding(sigstore.Verdict{Status: st, Reason: "r"})
+		f, ok := sigstoreFinding(sigstore.Verdict{Status: st, Reason: "r"})
 		if ok != (code != "") || f.Code != code {
 			t.Errorf("%s: %v %+v, want %q", st, ok, f, code)
 		}

@@ -9,8 +9,8 @@ import (
 	"github.com/sigaudit/sigaudit/timeline"
 )
 
-// DownloadBase is where python.org publishes releases.
-const DownloadBase = "https://www.python.org/ftp/python/"
+// downloadBase is where python.org publishes releases.
+const downloadBase = "https://www.python.org/ftp/python/"
 
 // versionVar is the shell variable a plan row for a whole line uses.
 const versionVar = "${PYTHON_VERSION}"
@@ -62,7 +62,7 @@ func BuildPlan(tl *timeline.Timeline, args []string, opt timeline.Options, when 
 			if ex.Sigstore {
 				pk.Identity, pk.Issuer = ex.Identity, ex.Issuer
 			}
-			file, ok := KindFileName(k, fileVersion(r.Version))
+			file, ok := kindFileName(k, fileVersion(r.Version))
 			if !ok {
 				return nil, fmt.Errorf("no installer name for kind %q", k)
 			}
@@ -77,9 +77,9 @@ func BuildPlan(tl *timeline.Timeline, args []string, opt timeline.Options, when 
 // PlanKinds are the kinds plan --kind accepts.
 var PlanKinds = []string{"windows", "macos", "android", "docs"}
 
-// KindFileName is the name of the usual installer of kind for version v
+// kindFileName is the name of the usual installer of kind for version v
 // (which may be the shell variable ${PYTHON_VERSION}).
-func KindFileName(kind, v string) (string, bool) {
+func kindFileName(kind, v string) (string, bool) {
 	switch kind {
 	case "source":
 		return "Python-" + v + ".tar.xz", true
@@ -102,11 +102,11 @@ func fileVersion(v string) string {
 	return v
 }
 
-// ReleaseDir is the directory of python.org's tree a version's files are
+// releaseDir is the directory of python.org's tree a version's files are
 // in: X.Y.Z, also for its pre-releases (3.15.0a8 is in 3.15.0/). For the
 // shell variable it is the POSIX expansion that strips the pre-release
 // suffix, as docker-library/python's Dockerfiles do.
-func ReleaseDir(v string) string {
+func releaseDir(v string) string {
 	if v == "" || v == versionVar {
 		return "${PYTHON_VERSION%%[a-z]*}"
 	}
@@ -122,7 +122,7 @@ func ReleaseDir(v string) string {
 // where Sigstore is guaranteed; gpg, in a throwaway GNUPGHOME as
 // docker-library does, only while PGP lasts.
 func planCommands(version, file string, sigstoreOK bool, identity, issuer string, pgpOK bool, fingerprints []string) report.PlanCommands {
-	url := DownloadBase + ReleaseDir(version) + "/" + file
+	url := downloadBase + releaseDir(version) + "/" + file
 	dl := "curl -fsSL -O " + url
 	if sigstoreOK {
 		dl += " -O " + url + ".sigstore"

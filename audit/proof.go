@@ -45,9 +45,9 @@ func recordOwners(digest, name string) []string {
 	return out
 }
 
-// Window is when a version's bundles can have been signed, as far as the
+// signWindow is when a version's bundles can have been signed, as far as the
 // embedded record tells.
-type Window struct {
+type signWindow struct {
 	// From and Until bound the signing time; a zero Until is open-ended
 	// (a version newer than the record).
 	From, Until time.Time
@@ -56,18 +56,18 @@ type Window struct {
 }
 
 // Contains reports whether t is inside the window.
-func (w Window) Contains(t time.Time) bool {
+func (w signWindow) Contains(t time.Time) bool {
 	return !t.Before(w.From) && (w.Until.IsZero() || !t.After(w.Until))
 }
 
-func (w Window) String() string {
+func (w signWindow) String() string {
 	if w.Until.IsZero() {
 		return fmt.Sprintf("not before %s (%s)", w.From.UTC().Format(time.RFC3339), w.Basis)
 	}
 	return fmt.Sprintf("%s to %s (%s)", w.From.UTC().Format(time.RFC3339), w.Until.UTC().Format(time.RFC3339), w.Basis)
 }
 
-// SigningWindow says when python.org can have signed version's bundles:
+// signingWindow says when python.org can have signed version's bundles:
 // the window the record observed for it; for a version the record does not
 // know, not before the newest release the record knows below it in its
 // line (a version newer than the record was released after it), or, for a
@@ -79,13 +79,13 @@ func (w Window) String() string {
 // The audit reports a bundle outside this window as a mismatch; what
 // "proven" requires is record.SignedInWindow, stricter where the record
 // cannot place a version (unknown is not proven).
-func SigningWindow(version string) (Window, bool) {
+func signingWindow(version string) (signWindow, bool) {
 	if w, ok := record.SigningWindow(version); ok {
-		return Window{From: w.First.Add(-record.WindowSlack), Until: w.Last, Basis: "when python.org signed " + version + "'s bundles"}, true
+		return signWindow{From: w.First.Add(-record.WindowSlack), Until: w.Last, Basis: "when python.org signed " + version + "'s bundles"}, true
 	}
 	v, err := timeline.ParseVersion(version)
 	if err != nil {
-		return Window{}, false
+		return signWindow{}, false
 	}
 	var below, prevLine timeline.Version // newest known below v in its line; first of the nearest lower line
 	var belowW, prevW record.Window
@@ -110,11 +110,11 @@ func SigningWindow(version string) (Window, bool) {
 	}
 	switch {
 	case haveBelow:
-		return Window{From: belowW.First, Basis: fmt.Sprintf("%s is not in sigaudit's record; %s, released before it, was first signed then", version, belowW.Version)}, true
+		return signWindow{From: belowW.First, Basis: fmt.Sprintf("%s is not in sigaudit's record; %s, released before it, was first signed then", version, belowW.Version)}, true
 	case havePrev:
-		return Window{From: prevW.First, Basis: fmt.Sprintf("line %s is not in sigaudit's record; %s, the first release of the line before it, was first signed then", v.Line(), prevW.Version)}, true
+		return signWindow{From: prevW.First, Basis: fmt.Sprintf("line %s is not in sigaudit's record; %s, the first release of the line before it, was first signed then", v.Line(), prevW.Version)}, true
 	}
-	return Window{}, false
+	return signWindow{}, false
 }
 
 // recordWindow is the signing window the record observed for version.

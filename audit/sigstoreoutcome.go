@@ -227,7 +227,7 @@ func bind(name, version string, v sigstore.Verdict, dc digestCheck) (sigstore.St
 	if v.TimeProof == sigstore.ProofNone || v.SigningTime.IsZero() {
 		return "", "", nil
 	}
-	if w, ok := SigningWindow(version); ok && !w.Contains(v.SigningTime) {
+	if w, ok := signingWindow(version); ok && !w.Contains(v.SigningTime) {
 		at := v.SigningTime.UTC().Format(time.RFC3339)
 		return sigstore.Invalid, fmt.Sprintf("signed %s, outside %s's signing window", at, version),
 			[]report.Finding{signedOutsideWindow("the bundle was signed %s, outside %s's signing window: %s; it is another release's bundle", at, version, w)}

@@ -101,7 +101,7 @@ func TestChecksumsReplayedRealBundles(t *testing.T) {
 func TestChecksumsRealProven(t *testing.T) {
 	tr, _ := realTree(t)
 	rep := runTree(t, tr, "3.13.5", "3.11.2")
-	ck := Checksums(rep, nil, false)
+	ck := ChecksumsWith(rep, ChecksumOptions{})
 	var got []string
 	for _, s := range ck.Checksums {
 		p := s.Proof
@@ -155,7 +155,7 @@ func TestEmptyReleaseIsAGap(t *testing.T) {
 		if !gap || !rep.Fails(map[string]bool{report.Gap: true}) {
 			t.Errorf("%s: no release-incomplete gap: %v", sel, names(rep))
 		}
-		if ck := Checksums(rep, nil, false); len(ck.Rejected) == 0 || ck.Rejected[0].Status != "unverified" {
+		if ck := ChecksumsWith(rep, ChecksumOptions{}); len(ck.Rejected) == 0 || ck.Rejected[0].Status != "unverified" {
 			t.Errorf("%s: checksums %+v", sel, ck)
 		}
 	}

@@ -94,9 +94,9 @@ func FuzzAPI(f *testing.F) {
 			}
 		}
 		// The stream parser and the byte parser agree.
-		api2, err := ReadAPI(strings.NewReader(string(b)))
+		api2, err := readAPI(strings.NewReader(string(b)))
 		if err != nil || len(api2) != len(api) {
-			t.Fatalf("ReadAPI disagrees: %d vs %d, %v", len(api2), len(api), err)
+			t.Fatalf("readAPI disagrees: %d vs %d, %v", len(api2), len(api), err)
 		}
 	})
 }

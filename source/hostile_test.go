@@ -306,7 +306,7 @@ func TestAPIStreamsMemory(t *testing.T) {
 		pw.Write([]byte(`], "previous": null}`))
 		pw.Close()
 	}()
-	api, err := ReadAPI(pr)
+	api, err := readAPI(pr)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -391,7 +391,7 @@ func TestListingIsAuthoritative(t *testing.T) {
 		t.Errorf("listing: %v %v", l.Listed, l.Artifacts(""))
 	}
 	before := srv.total.Load()
-	for _, suf := range SiblingSuffixes {
+	for _, suf := range siblingSuffixes {
 		if suf == ".sigstore" {
 			continue
 		}

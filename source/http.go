@@ -22,14 +22,14 @@ import (
 
 // Limits of the HTTP source.
 const (
-	MaxListingSize = 8 << 20 // a directory listing
-	// DefaultMaxFileSize caps every download whose size the API does not
+	maxListingSize = 8 << 20 // a directory listing
+	// defaultMaxFileSize caps every download whose size the API does not
 	// give (python.org's largest artifacts are a few hundred MB).
-	DefaultMaxFileSize = 4 << 30
-	// DefaultIdleTimeout ends a body that delivers no byte for this long.
-	DefaultIdleTimeout = 30 * time.Second
-	// DefaultMaxConns is the connection cap per host until SetMaxConns.
-	DefaultMaxConns = 6
+	defaultMaxFileSize = 4 << 30
+	// defaultIdleTimeout ends a body that delivers no byte for this long.
+	defaultIdleTimeout = 30 * time.Second
+	// defaultMaxConns is the connection cap per host until SetMaxConns.
+	defaultMaxConns = 6
 	maxRedirects    = 5
 	// drainLimit is how much of an unread body Close reads so that the
 	// connection can be reused; a longer rest closes the connection.
@@ -51,7 +51,7 @@ type HTTP struct {
 	// file renamed on complete download), so no partial file is left, also
 	// when the context is canceled (the temp file is removed at once).
 	Cache string
-	// MaxFileSize caps every download (0: DefaultMaxFileSize); the size
+	// MaxFileSize caps every download (0: defaultMaxFileSize); the size
 	// the caller expects (OpenSized) caps it further.
 	MaxFileSize int64
 	// CacheLimit caps the bytes this source writes to Cache in total (0:
@@ -110,7 +110,7 @@ func NewHTTP(base string, timeout time.Duration) (*HTTP, error) {
 		u.Path += "/"
 	}
 	u.RawQuery, u.Fragment = "", ""
-	h := &HTTP{base: u, IdleTimeout: DefaultIdleTimeout, Tries: 3}
+	h := &HTTP{base: u, IdleTimeout: defaultIdleTimeout, Tries: 3}
 	tr := &http.Transport{
 		Proxy:                 http.ProxyFromEnvironment,
 		DialContext:           (&net.Dialer{Timeout: 15 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
@@ -131,7 +131,7 @@ func NewHTTP(base string, timeout time.Duration) (*HTTP, error) {
 			return nil
 		},
 	}
-	h.SetMaxConns(DefaultMaxConns)
+	h.SetMaxConns(defaultMaxConns)
 	return h, nil
 }
 
@@ -161,14 +161,14 @@ func (h *HTTP) idle() time.Duration {
 	if h.IdleTimeout > 0 {
 		return h.IdleTimeout
 	}
-	return DefaultIdleTimeout
+	return defaultIdleTimeout
 }
 
 func (h *HTTP) maxFile() int64 {
 	if h.MaxFileSize > 0 {
 		return h.MaxFileSize
 	}
-	return DefaultMaxFileSize
+	return defaultMaxFileSize
 }
 
 // StatusError is a non-2xx answer other than 404/410 (those are
@@ -346,10 +346,10 @@ func (h *HTTP) listing(ctx context.Context, dir *url.URL) ([]string, error) {
 		return nil, err
 	}
 	defer resp.Body.Close()
-	if resp.ContentLength > MaxListingSize {
-		return nil, fmt.Errorf("listing %s is larger than %d bytes: %w", dir.Redacted(), MaxListingSize, ErrTooLarge)
+	if resp.ContentLength > maxListingSize {
+		return nil, fmt.Errorf("listing %s is larger than %d bytes: %w", dir.Redacted(), maxListingSize, ErrTooLarge)
 	}
-	b, err := readBounded("listing "+dir.Redacted(), resp.Body, MaxListingSize)
+	b, err := readBounded("listing "+dir.Redacted(), resp.Body, maxListingSize)
 	if err != nil {
 		return nil, err
 	}

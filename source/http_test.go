@@ -156,7 +156,7 @@ func TestHTTPFailures(t *testing.T) {
 func TestHugeListingRefused(t *testing.T) {
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		chunk := strings.Repeat(`<a href="3.13.5/">x</a>`, 1000)
-		for i := 0; i < (MaxListingSize/len(chunk))+10; i++ {
+		for i := 0; i < (maxListingSize/len(chunk))+10; i++ {
 			if _, err := io.WriteString(w, chunk); err != nil {
 				return
 			}

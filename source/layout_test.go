@@ -54,7 +54,7 @@ func TestPreReleaseLayouts(t *testing.T) {
 				t.Errorf("%s %s: not listed", kind, dir)
 			}
 			for _, n := range l.Artifacts(only) {
-				if v := ParseName(n, dir).Version; v != "" && !DirHolds(dir, v) {
+				if v := ParseName(n, dir).Version; v != "" && !dirHolds(dir, v) {
 					t.Errorf("%s: %s in %s is version %q", kind, n, dir, v)
 				}
 			}
@@ -96,8 +96,8 @@ func TestPreReleaseLayouts(t *testing.T) {
 		dir, version string
 		want         bool
 	}{{"3.14.0", "3.14.0rc1", true}, {"3.14.0rc1", "3.14.0rc1", true}, {"3.14.0", "3.14.0", true}, {"3.14.0rc1", "3.14.0", false}, {"3.14.1", "3.14.0", false}, {"3.14.0", "x", false}} {
-		if DirHolds(c.dir, c.version) != c.want {
-			t.Errorf("DirHolds(%s, %s) = %v", c.dir, c.version, !c.want)
+		if dirHolds(c.dir, c.version) != c.want {
+			t.Errorf("dirHolds(%s, %s) = %v", c.dir, c.version, !c.want)
 		}
 	}
 	if d, ok := ReleaseDir("3.14.0b3"); !ok || d != "3.14.0" {

@@ -199,7 +199,7 @@ func (l *Listing) Artifacts(only string) []string {
 			arts[n] = true
 			continue
 		}
-		for _, suf := range SiblingSuffixes {
+		for _, suf := range siblingSuffixes {
 			if base, ok := strings.CutSuffix(n, suf); ok && ParseName(base, l.Version).Known {
 				arts[base] = true
 				break

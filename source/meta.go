@@ -248,14 +248,14 @@ func ParseAPI(b []byte) (API, error) {
 	if int64(len(b)) > maxAPISize {
 		return nil, fmt.Errorf("API answer larger than %d bytes: %w", maxAPISize, ErrTooLarge)
 	}
-	return ReadAPI(bytes.NewReader(b))
+	return readAPI(bytes.NewReader(b))
 }
 
-// ReadAPI parses a release_file listing from r as a stream: one row at a
+// readAPI parses a release_file listing from r as a stream: one row at a
 // time, keeping only the fields sigaudit uses, at most MaxAPISize bytes
 // and MaxAPIRows rows (ErrTooLarge past either). Rows naming the same file
 // are merged (see APIFile).
-func ReadAPI(r io.Reader) (API, error) {
+func readAPI(r io.Reader) (API, error) {
 	dec := json.NewDecoder(&capBody{ReadCloser: io.NopCloser(r), max: maxAPISize, what: "API answer"})
 	api := API{}
 	rows := 0
@@ -360,10 +360,10 @@ func apiErr(err error) error {
 }
 
 // FetchAPI gets and parses the API listing at url with client, as a
-// stream (see ReadAPI); a body that delivers no byte for
-// DefaultIdleTimeout is cut. Prefer (*HTTP).FetchAPI over an HTTP source.
+// stream (see readAPI); a body that delivers no byte for
+// defaultIdleTimeout is cut. Prefer (*HTTP).FetchAPI over an HTTP source.
 func FetchAPI(ctx context.Context, client *http.Client, url string) (API, error) {
-	h := &HTTP{IdleTimeout: DefaultIdleTimeout, Tries: 1}
+	h := &HTTP{IdleTimeout: defaultIdleTimeout, Tries: 1}
 	return h.fetchAPI(ctx, client, url)
 }
 
@@ -388,7 +388,7 @@ func (h *HTTP) fetchAPI(ctx context.Context, client *http.Client, rawURL string)
 	if resp.ContentLength > maxAPISize {
 		return nil, fmt.Errorf("API answer is %d bytes, more than %d: %w", resp.ContentLength, maxAPISize, ErrTooLarge)
 	}
-	return ReadAPI(resp.Body)
+	return readAPI(resp.Body)
 }
 
 // LoadAPIFile reads a release_file listing saved to a local file (checked
@@ -399,5 +399,5 @@ func LoadAPIFile(p string) (API, error) {
 		return nil, err
 	}
 	defer f.Close()
-	return ReadAPI(&fileReader{f: f, name: p})
+	return readAPI(&fileReader{f: f, name: p})
 }

@@ -23,11 +23,11 @@ const (
 )
 
 // Signature and metadata suffixes published beside an artifact.
-var SiblingSuffixes = []string{".asc", ".sigstore", ".crt", ".sig", ".spdx.json"}
+var siblingSuffixes = []string{".asc", ".sigstore", ".crt", ".sig", ".spdx.json"}
 
 // IsSibling reports whether name is a signature or SBOM file, not an artifact.
 func IsSibling(name string) bool {
-	for _, s := range SiblingSuffixes {
+	for _, s := range siblingSuffixes {
 		if strings.HasSuffix(name, s) {
 			return true
 		}
@@ -123,10 +123,10 @@ func ReleaseDir(version string) (string, bool) {
 	return fmt.Sprintf("%d.%d.%d", v.Major, v.Minor, v.Patch), true
 }
 
-// DirHolds reports whether the release directory dir may hold version's
+// dirHolds reports whether the release directory dir may hold version's
 // files: python.org's layout (X.Y.Z/ for X.Y.Z and its pre-releases) or a
 // per-version directory (3.14.0rc1/).
-func DirHolds(dir, version string) bool {
+func dirHolds(dir, version string) bool {
 	if dir == version {
 		return true
 	}

@@ -23,8 +23,8 @@ With --digest-only no artifact is downloaded: Sigstore is checked against
 the SHA-256 that python.org's API (--api) or the SBOM gives, and PGP is
 reported as not checked.`
 
-// DefaultSource is python.org's release tree.
-const DefaultSource = "https://www.python.org/ftp/python/"
+// defaultSource is python.org's release tree.
+const defaultSource = "https://www.python.org/ftp/python/"
 
 func newAuditCmd(e *env) *cobra.Command {
 	var af auditorFlags
@@ -121,7 +121,7 @@ type treeFlags struct {
 }
 
 func (t *treeFlags) register(fs *pflag.FlagSet, cache bool) {
-	fs.StringVar(&t.src, "source", DefaultSource, "release tree: an http(s) `URL` or a local DIR laid out like python.org/ftp/python/")
+	fs.StringVar(&t.src, "source", defaultSource, "release tree: an http(s) `URL` or a local DIR laid out like python.org/ftp/python/")
 	fs.StringVar(&t.api, "api", "", "python.org downloads API release_file listing (`URL` or FILE) for SHA-256 values and claimed signature files")
 	fs.IntVar(&t.jobs, "jobs", 4, "how many artifacts to check at once (`N`, 1 to 64)")
 	fs.DurationVar(&t.timeout, "timeout", 30*time.Second, "HTTP `DURATION` to wait for an answer, and for each chunk of a download")
