@@ -287,7 +287,7 @@ func TestSVG(t *testing.T) {
 	for _, name := range []string{"plan-all.json", "plan-delayed.json"} {
 		p := planReplay(t, name)
 		var buf bytes.Buffer
-		if err := PlanSVG(&buf, p, SVGOptions{}); err != nil {
+		if err := planSVG(&buf, p, svgOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		checkSVG(t, name, buf.Bytes(), p)
@@ -300,7 +300,7 @@ func TestSVG(t *testing.T) {
 		undated.Rows[i].SigstoreSince = ""
 	}
 	var ub bytes.Buffer
-	PlanSVG(&ub, undated, SVGOptions{})
+	planSVG(&ub, undated, svgOptions{})
 	checkSVG(t, "undated", ub.Bytes(), undated)
 	if !bytes.Contains(ub.Bytes(), []byte("Sigstore from 3.7.14 (date unknown)")) {
 		t.Error("3.7's Sigstore start not said")
@@ -311,7 +311,7 @@ func TestSVG(t *testing.T) {
 	p.Rows[0].Manager = "<script>alert(1)</script>"
 	p.Rows[0].Identity = "]]>&\x1b"
 	var buf bytes.Buffer
-	PlanSVG(&buf, p, SVGOptions{})
+	planSVG(&buf, p, svgOptions{})
 	if bytes.Contains(buf.Bytes(), []byte("<script")) || bytes.Contains(buf.Bytes(), []byte("\x1b")) {
 		t.Error("hostile label in SVG")
 	}
