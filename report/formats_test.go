@@ -249,6 +249,24 @@ func TestHTML(t *testing.T) {
 	if scripts != 1 || rows != len(r.Artifacts) {
 		t.Errorf("%d scripts, %d artifact rows", scripts, rows)
 	}
+	// Past the first htmlPageRows rows, the rest go into a <template>: the
+	// same escaping there, and a name cannot close the template.
+	big := &Report{Tool: r.Tool}
+	for len(big.Artifacts) < 2*htmlPageRows+10 {
+		for _, a := range r.Artifacts {
+			a.Name += "</template></table><script>x()</script>"
+			big.Artifacts = append(big.Artifacts, a)
+		}
+	}
+	bigOut := render(t, "html", big, Options{})
+	if doc, err = html.Parse(bytes.NewReader(bigOut)); err != nil {
+		t.Fatal(err)
+	}
+	scripts, rows = 0, 0
+	walk(doc)
+	if scripts != 1 || rows != len(big.Artifacts) || strings.Count(string(bigOut), "<template") != 1 || strings.Count(string(bigOut), "</template>") != 1 {
+		t.Errorf("%d artifacts past a page: %d scripts, %d artifact rows, %d <template, %d </template>", len(big.Artifacts), scripts, rows, strings.Count(string(bigOut), "<template"), strings.Count(string(bigOut), "</template>"))
+	}
 	if bytes.Contains(out, []byte("<img src=x")) || bytes.Contains(out, []byte("http://")) && !bytes.Contains(out, []byte(`xmlns="http://www.w3.org/2000/svg"`)) {
 		t.Error("unescaped hostile value")
 	}
