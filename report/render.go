@@ -71,7 +71,6 @@ func Render(w io.Writer, format string, rep *Report, opt Options) error {
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
-
 func writeString(w io.Writer, s string) error {
 	_, err := io.WriteString(w, s)
 	return err
