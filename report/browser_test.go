@@ -303,7 +303,7 @@ document.getElementById('out').textContent=out.join('\n');
 	// Screenshots of the report and the timeline.
 	svg := filepath.Join(dir, "timeline.svg")
 	var b bytes.Buffer
-	if err := PlanSVG(&b, plan, SVGOptions{}); err != nil {
+	if err := planSVG(&b, plan, svgOptions{}); err != nil {
 		t.Fatal(err)
 	}
 	os.WriteFile(svg, b.Bytes(), 0o644)

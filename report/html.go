@@ -75,10 +75,10 @@ func writeHTML(w io.Writer, r *Report, plan *Plan) error {
 	}
 	if plan != nil {
 		var svg bytes.Buffer
-		if err := PlanSVG(&svg, plan, SVGOptions{}); err != nil {
+		if err := planSVG(&svg, plan, svgOptions{}); err != nil {
 			return err
 		}
-		// PlanSVG escapes every value it writes.
+		// planSVG escapes every value it writes.
 		page.Chart = template.HTML(svg.String())
 	}
 	lines, kinds, statuses, codes := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
