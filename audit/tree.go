@@ -135,7 +135,10 @@ type dirWork struct {
 // its artifacts by name. Only the entries not yet emitted are held, at
 // most the largest directory plus a few per worker, so memory does not
 // grow with the number of artifacts (issue 18 item 5). emit runs on the
-// caller's goroutine. After a cancellation some directories may have been
+// caller's goroutine. This is not the report's order (Report.Sort): a
+// directory's own problem and an artifact of an unknown name have no line
+// and sort before every line, and a directory can hold several versions;
+// report.JSONStream puts the entries in that order itself. After a cancellation some directories may have been
 // emitted; the error is ctx's.
 func (t *Tree) Stream(ctx context.Context, dirs []string, only Only, emit func(report.Artifact)) error {
 	byDir := t.API.ByDir()
