@@ -140,6 +140,7 @@ func ReadBundle(r io.Reader) (*Bundle, Verdict, error) {
 // v0.2 on) are made here with the same words. Verify then gets the parsed
 // entries through entity. Nothing is skipped: the same checks run, once.
 func parseBundle(raw []byte) (*Bundle, error) {
+	installEntryParser()
 	pb := new(protobundle.Bundle)
 	if err := protojson.Unmarshal(raw, pb); err != nil {
 		return nil, err
