@@ -194,7 +194,7 @@ type Extra struct {
 
 // Data is the whole release-line file, embedded or from a policy file.
 type Data struct {
-	root           *yaml.Node        // positions, for error messages
+	root           func() *yaml.Node // positions, for error messages (parsed when one is needed)
 	Schema         int               `yaml:"schema"`
 	Updated        string            `yaml:"updated"` // when the data was last reviewed
 	PEP761Accepted Date              `yaml:"pep761_accepted"`
@@ -247,8 +247,15 @@ func ParseData(r io.Reader, name string, partial bool) (*Data, error) {
 		return nil, &ValidationError{File: name, Msg: fmt.Sprintf("larger than %d bytes", maxDataSize)}
 	}
 	var d Data
-	var root yaml.Node
-	rootErr := yaml.Unmarshal(b, &root)
+	// The file is parsed once, into d; the node tree that gives the line
+	// of a field is parsed again only for an error message.
+	root := sync.OnceValue(func() *yaml.Node {
+		var n yaml.Node
+		if yaml.Unmarshal(b, &n) != nil {
+			return &yaml.Node{}
+		}
+		return &n
+	})
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&d); err != nil {
@@ -256,15 +263,15 @@ func ParseData(r io.Reader, name string, partial bool) (*Data, error) {
 			return nil, &ValidationError{File: name, Msg: "empty file"}
 		}
 		ve := yamlError(name, err)
-		if rootErr == nil && ve.Line > 0 {
-			if f := fieldAtLine(&root, ve.Line, ""); f != "" {
+		if ve.Line > 0 {
+			if f := fieldAtLine(root(), ve.Line, ""); f != "" {
 				ve.Field = f
 			}
 		}
 		return nil, ve
 	}
-	d.root = &root
-	if err := d.validate(name, &root, partial); err != nil {
+	d.root = root
+	if err := d.validate(name, root, partial); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -330,6 +337,9 @@ func yamlError(name string, err error) *ValidationError {
 // nodeLine finds the source line of a path like ("lines", 3, "end_of_life").
 func nodeLine(root *yaml.Node, path ...any) int {
 	n := root
+	if n == nil {
+		return 0
+	}
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
@@ -363,7 +373,7 @@ func nodeLine(root *yaml.Node, path ...any) int {
 	return line
 }
 
-func (d *Data) validate(name string, root *yaml.Node, partial bool) error {
+func (d *Data) validate(name string, root func() *yaml.Node, partial bool) error {
 	fail := func(msg string, path ...any) error {
 		var field []string
 		for _, p := range path {
@@ -374,7 +384,7 @@ func (d *Data) validate(name string, root *yaml.Node, partial bool) error {
 				field[len(field)-1] += fmt.Sprintf("[%d]", p)
 			}
 		}
-		return &ValidationError{File: name, Line: nodeLine(root, path...), Field: strings.Join(field, "."), Msg: msg}
+		return &ValidationError{File: name, Line: nodeLine(root(), path...), Field: strings.Join(field, "."), Msg: msg}
 	}
 	if !partial {
 		if d.Schema != 1 {
@@ -556,4 +566,13 @@ func (d *Data) checkRefs(fail func(string, ...any) error) error {
 		}
 	}
 	return nil
+}
+
+// rootNode is the parsed node tree of the file d was read from (for the
+// line of a field in an error message), nil for a Data built otherwise.
+func (d *Data) rootNode() *yaml.Node {
+	if d.root == nil {
+		return nil
+	}
+	return d.root()
 }

@@ -99,12 +99,12 @@ func (t *Timeline) WithPolicy(r io.Reader, name string) (*Timeline, error) {
 	n.add(d)
 	for i, l := range d.Lines {
 		if _, ok := n.managers[l.Manager]; !ok {
-			return nil, &ValidationError{File: name, Line: nodeLine(d.root, "lines", i, "manager"), Field: fmt.Sprintf("lines[%d].manager", i),
+			return nil, &ValidationError{File: name, Line: nodeLine(d.rootNode(), "lines", i, "manager"), Field: fmt.Sprintf("lines[%d].manager", i),
 				Msg: fmt.Sprintf("unknown manager %q (define it under managers)", l.Manager)}
 		}
 		for k, in := range l.Installers {
 			if _, ok := n.managers[in.PGP]; !ok {
-				return nil, &ValidationError{File: name, Line: nodeLine(d.root, "lines", i, "installers", k), Field: fmt.Sprintf("lines[%d].installers.%s", i, k),
+				return nil, &ValidationError{File: name, Line: nodeLine(d.rootNode(), "lines", i, "installers", k), Field: fmt.Sprintf("lines[%d].installers.%s", i, k),
 					Msg: fmt.Sprintf("unknown manager %q", in.PGP)}
 			}
 		}
