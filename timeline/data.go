@@ -316,6 +316,8 @@ func fieldAtLine(n *yaml.Node, line int, path string) string {
 
 var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line ([0-9]+): (.*)`) })
 
+var unknownFieldRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`field (\S+) not found`) })
+
 func yamlError(name string, err error) *ValidationError {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
@@ -325,7 +327,7 @@ func yamlError(name string, err error) *ValidationError {
 	if m := yamlLineRE().FindStringSubmatch(first); m != nil {
 		ve.Line, _ = strconv.Atoi(m[1])
 		ve.Msg = m[2]
-		if f := regexp.MustCompile(`field (\S+) not found`).FindStringSubmatch(m[2]); f != nil {
+		if f := unknownFieldRE().FindStringSubmatch(m[2]); f != nil {
 			ve.Field = f[1]
 			ve.Msg = "unknown field " + strconv.Quote(f[1])
 		}
