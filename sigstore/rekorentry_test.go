@@ -8,12 +8,14 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"crypto/x509"
+	"encoding/asn1"
 	"encoding/base64"
 	"encoding/hex"
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
 	"path/filepath"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -317,6 +319,50 @@ func TestP384DigestVerifiedOnce(t *testing.T) {
 		id := Expect{Identities: []Identity{{SAN: e.Identity, Issuer: e.Issuer}}}
 		if g := v.VerifyBundle(b, Artifact{SHA256: d}, id); g.Status != Verified {
 			t.Errorf("%s: %s (%s)", e.File, g.Status, g.Reason)
+		}
+	}
+}
+
+// A bundle's leaf certificate is parsed once, when the bundle is read, and
+// each verification works on its own copy: concurrent verifications of one
+// bundle agree (go test -race), and the shared certificate is unchanged.
+func TestLeafParsedOnceShared(t *testing.T) {
+	v := embedded(t)
+	for _, name := range []string{"Python-3.13.5.tar.xz.sigstore", "Python-3.7.17.tgz.sigstore"} {
+		b := loadBundle(t, name)
+		if b.leaf == nil {
+			t.Fatalf("%s: leaf not kept", name)
+		}
+		var me manifestEntry
+		for _, e := range readManifest(t) {
+			if filepath.Base(e.File) == name {
+				me = e
+			}
+		}
+		id := Expect{Identities: []Identity{{SAN: me.Identity, Issuer: me.Issuer}}}
+		before := append([]asn1.ObjectIdentifier(nil), b.leaf.UnhandledCriticalExtensions...)
+		raw := append([]byte(nil), b.leaf.Raw...)
+		done := make(chan Verdict)
+		for i := range 4 {
+			go func() {
+				if i%2 == 0 {
+					done <- v.VerifyBundle(b, Artifact{SHA256: mustHex(t, me.SHA256)}, id)
+				} else {
+					done <- v.VerifySigner(b, id)
+				}
+			}()
+		}
+		for range 4 {
+			if g := <-done; g.Status != Verified && g.Status != SignerVerified {
+				t.Errorf("%s: %s (%s)", name, g.Status, g.Reason)
+			}
+		}
+		if !reflect.DeepEqual(before, b.leaf.UnhandledCriticalExtensions) || !bytes.Equal(raw, b.leaf.Raw) {
+			t.Errorf("%s: the shared leaf was changed", name)
+		}
+		// A different artifact still fails with the shared leaf.
+		if g := v.VerifyBundle(b, Artifact{SHA256: make([]byte, 32)}, id); g.Status == Verified {
+			t.Errorf("%s verified for another digest", name)
 		}
 	}
 }
