@@ -62,7 +62,7 @@ func lintCorpusFile(t testing.TB, p string) (*Recipe, error) {
 		t.Fatalf("%s: %v", p, err)
 	}
 	name := filepath.Join(filepath.Base(filepath.Dir(p)), realName(filepath.Base(p)))
-	r, err := LintBytes(name, b, Options{})
+	r, err := lintBytes(name, b, Options{})
 	r.File = filepath.Base(filepath.Dir(p)) + "/" + filepath.Base(p)
 	return r, err
 }
@@ -295,7 +295,7 @@ func TestCorpusDetect(t *testing.T) {
 			t.Fatal(err)
 		}
 		dir := filepath.Base(filepath.Dir(p))
-		got := Detect(realName(filepath.Base(p)), b)
+		got := detect(realName(filepath.Base(p)), b)
 		if !slices.Contains(want[dir], got) {
 			t.Errorf("%s: detected %s, want one of %v", filepath.Base(p), got, want[dir])
 		}

@@ -56,7 +56,7 @@ func TestWriteFuzzSeeds(t *testing.T) {
 func FuzzDetect(f *testing.F) {
 	f.Add("Dockerfile", []byte("ENV PYTHON_VERSION 3.13.5\n"))
 	f.Fuzz(func(t *testing.T, name string, content []byte) {
-		got := Detect(name, content)
+		got := detect(name, content)
 		known := false
 		for _, k := range Formats {
 			known = known || k == got
@@ -78,8 +78,8 @@ func FuzzParse(f *testing.F) {
 		}
 		lines := strings.Count(string(content), "\n") + 1
 		// The detected format, and one more chosen by the name's length.
-		for _, format := range []Format{Detect(name, content), Formats[len(name)%len(Formats)]} {
-			r, err := ParseAs(format, name, content)
+		for _, format := range []Format{detect(name, content), Formats[len(name)%len(Formats)]} {
+			r, err := parseAs(format, name, content)
 			if err != nil {
 				if r != nil && r.Error == "" {
 					t.Fatalf("%s: error %v without Recipe.Error", format, err)
@@ -88,7 +88,7 @@ func FuzzParse(f *testing.F) {
 			}
 			Lint(r, Options{})
 			for _, fd := range r.Findings {
-				if CodeDescription(fd.Code) == fd.Code || fd.Severity == "" || fd.Line < 0 || fd.Line > lines {
+				if codeDescription(fd.Code) == fd.Code || fd.Severity == "" || fd.Line < 0 || fd.Line > lines {
 					t.Fatalf("%s: bad finding %+v (%d lines)", format, fd, lines)
 				}
 			}

@@ -2,6 +2,7 @@ package recipe
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"slices"
 	"sort"
@@ -37,8 +38,8 @@ type Digests interface {
 	Digest(version, artifact string) (sha256 string, proof Proof, ok bool)
 }
 
-// Sizes is implemented by Digests that also know an artifact's size.
-type Sizes interface {
+// sizes is implemented by Digests that also know an artifact's size.
+type sizes interface {
 	Size(version, artifact string) (int64, bool)
 }
 
@@ -304,7 +305,7 @@ func (j *judge) pin(p *Artifact) {
 	default:
 		j.add(report.Gap, CodeUnverified, p.Line, "%s is downloaded from python.org with neither a checksum nor a signature check; pin its SHA-256%s and verify its signature", what, digestHint(d, haveDigest))
 	}
-	if sz, ok := j.opt.digests().(Sizes); ok && p.Size > 0 {
+	if sz, ok := j.opt.digests().(sizes); ok && p.Size > 0 {
 		if want, ok := sz.Size(p.Version, p.Artifact); ok && want != p.Size {
 			j.add(report.Mismatch, CodeChecksumMismatch, p.Line, "%s: the pinned size %d is not python.org's (%d bytes)", what, p.Size, want)
 		}
@@ -475,19 +476,19 @@ func armoredFingerprints(b []byte) []string {
 	return out
 }
 
-// LintFile reads and judges one file. A file that cannot be read or holds
+// lintFile reads and judges one file. A file that cannot be read or holds
 // nothing to check comes back with Error set (and the error).
-func LintFile(name string, opt Options) (*Recipe, error) {
+func lintFile(name string, opt Options) (*Recipe, error) {
 	b, err := ReadFile(name)
 	if err != nil {
 		return &Recipe{File: name, Format: "", Pins: []Artifact{}, Findings: []Finding{}, Error: err.Error()}, err
 	}
-	return LintBytes(name, b, opt)
+	return lintBytes(name, b, opt)
 }
 
-// LintBytes parses and judges content as the recipe file name.
-func LintBytes(name string, content []byte, opt Options) (*Recipe, error) {
-	r, err := Parse(name, content)
+// lintBytes parses and judges content as the recipe file name.
+func lintBytes(name string, content []byte, opt Options) (*Recipe, error) {
+	r, err := parse(name, content)
 	if r == nil {
 		r = &Recipe{File: name, Pins: []Artifact{}, Findings: []Finding{}}
 	}
@@ -504,8 +505,9 @@ func LintBytes(name string, content []byte, opt Options) (*Recipe, error) {
 // set); failed counts those.
 func LintFiles(names []string, opt Options) (rs []*Recipe, failed int) {
 	for _, n := range names {
-		r, err := LintFile(n, opt)
+		r, err := lintFile(n, opt)
 		if err != nil {
+			r.NothingFound = errors.Is(err, errNothingFound)
 			failed++
 		}
 		rs = append(rs, r)
@@ -513,10 +515,10 @@ func LintFiles(names []string, opt Options) (rs []*Recipe, failed int) {
 	return rs, failed
 }
 
-// ExitCode is `sigaudit lint`'s exit status: 1 when a file could not be
+// exitCode is `sigaudit lint`'s exit status: 1 when a file could not be
 // read or held nothing to check, 3 when a finding's severity is in
 // failOn, else 0.
-func ExitCode(rs []*Recipe, failOn map[string]bool) int {
+func exitCode(rs []*Recipe, failOn map[string]bool) int {
 	for _, r := range rs {
 		if r.Error != "" {
 			return 1

@@ -1285,7 +1285,7 @@ func dirOf(v timeline.Version) string {
 // .checksums.windows.sha256) and judges each pinned SHA-256 against
 // python.org's digest, as `sigaudit plan --from versions.json` does.
 func CheckVersionsJSON(name string, content []byte, opt Options) (*Recipe, error) {
-	if err := CheckText(content); err != nil {
+	if err := checkText(content); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	pins, err := versionsJSONPins(content)
@@ -1302,8 +1302,8 @@ func CheckVersionsJSON(name string, content []byte, opt Options) (*Recipe, error
 		}
 	}
 	if len(pins) == 0 {
-		r.Error = ErrNothingFound.Error()
-		return r, fmt.Errorf("%s: %w", name, ErrNothingFound)
+		r.Error = errNothingFound.Error()
+		return r, fmt.Errorf("%s: %w", name, errNothingFound)
 	}
 	Lint(r, opt)
 	return r, nil

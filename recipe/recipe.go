@@ -134,6 +134,10 @@ type Recipe struct {
 	// Error is set when the file could not be read or holds nothing
 	// sigaudit can check; such a recipe is never reported clean.
 	Error string `json:"error,omitempty"`
+	// NothingFound is set (with Error) when the file was read but holds
+	// nothing to check (ErrNothingFound): `lint --skip-unpinned` leaves
+	// such files out.
+	NothingFound bool `json:"-"`
 
 	Verify Verification `json:"-"`
 }
@@ -164,8 +168,8 @@ var Codes = []struct{ Code, Severity, Description string }{
 	{CodeUnverified, "gap", "a python.org download with neither a checksum nor a signature check"},
 }
 
-// CodeDescription describes a lint finding code.
-func CodeDescription(code string) string {
+// codeDescription describes a lint finding code.
+func codeDescription(code string) string {
 	for _, c := range Codes {
 		if c.Code == code {
 			return c.Description
@@ -176,7 +180,7 @@ func CodeDescription(code string) string {
 
 // ErrNothingFound: the file names no python.org download, checksum, PGP
 // key or Sigstore identity.
-var ErrNothingFound = errors.New("nothing to check: no python.org download, checksum, PGP fingerprint or Sigstore identity found")
+var errNothingFound = errors.New("nothing to check: no python.org download, checksum, PGP fingerprint or Sigstore identity found")
 
 // ReadFile reads a recipe from disk: regular files only (a FIFO or a
 // device is refused before it is opened for reading), at most MaxSize
@@ -207,11 +211,11 @@ func ReadFile(name string) ([]byte, error) {
 	if len(b) > MaxSize {
 		return nil, fmt.Errorf("%s: larger than the %d MiB a recipe may have", name, MaxSize>>20)
 	}
-	return b, CheckText(b)
+	return b, checkText(b)
 }
 
-// CheckText refuses binary content: a NUL byte or invalid UTF-8.
-func CheckText(b []byte) error {
+// checkText refuses binary content: a NUL byte or invalid UTF-8.
+func checkText(b []byte) error {
 	if len(b) > MaxSize {
 		return fmt.Errorf("larger than the %d MiB a recipe may have", MaxSize>>20)
 	}
@@ -230,9 +234,9 @@ var (
 	reBSDSumLine     = lazyRegexp(`(?m)^(?:SHA512|SHA256|MD5|SHA1|BLAKE2b)\s*\([^)]+\)\s*=\s*[0-9a-f]+\s*$`)
 )
 
-// Detect tells a recipe's format from its file name (the base name is
+// detect tells a recipe's format from its file name (the base name is
 // enough) and content. Anything unrecognised is Generic.
-func Detect(name string, content []byte) Format {
+func detect(name string, content []byte) Format {
 	base := path.Base(strings.ReplaceAll(name, `\`, "/"))
 	lower := strings.ToLower(base)
 	s := string(content)
@@ -290,32 +294,32 @@ func Detect(name string, content []byte) Format {
 	return Generic
 }
 
-// Parse reads content as the recipe file (name as given, for messages and
+// parse reads content as the recipe file (name as given, for messages and
 // detection) and lists its pins and verification. It returns
-// ErrNothingFound (wrapped) when the file holds nothing to check.
-func Parse(name string, content []byte) (*Recipe, error) {
-	if err := CheckText(content); err != nil {
+// errNothingFound (wrapped) when the file holds nothing to check.
+func parse(name string, content []byte) (*Recipe, error) {
+	if err := checkText(content); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	f := Detect(name, content)
-	r, err := ParseAs(f, name, content)
+	f := detect(name, content)
+	r, err := parseAs(f, name, content)
 	if err != nil {
 		return r, err
 	}
 	return r, nil
 }
 
-// ParseAs reads content as format f.
-func ParseAs(f Format, name string, content []byte) (*Recipe, error) {
-	if err := CheckText(content); err != nil {
+// parseAs reads content as format f.
+func parseAs(f Format, name string, content []byte) (*Recipe, error) {
+	if err := checkText(content); err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 	p := newParser(f, name, content)
 	p.run()
 	r := p.recipe()
 	if len(r.Pins) == 0 && len(r.Verify.Keys) == 0 && len(r.Verify.Identities) == 0 && r.Verify.DigestFromBundle == 0 {
-		r.Error = ErrNothingFound.Error()
-		return r, fmt.Errorf("%s: %w", name, ErrNothingFound)
+		r.Error = errNothingFound.Error()
+		return r, fmt.Errorf("%s: %w", name, errNothingFound)
 	}
 	return r, nil
 }

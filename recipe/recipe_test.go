@@ -31,7 +31,7 @@ func (provenRecord) Digest(v, a string) (string, Proof, bool) {
 
 func lintFixture(t *testing.T, name string) *Recipe {
 	t.Helper()
-	r, err := LintFile(filepath.Join("testdata", "recipes", name), Options{})
+	r, err := lintFile(filepath.Join("testdata", "recipes", name), Options{})
 	if err != nil {
 		t.Fatalf("%s: %v", name, err)
 	}
@@ -78,7 +78,7 @@ func TestPinThenLintClean(t *testing.T) {
 				t.Fatalf("pin %s %s: %v", v, f, err)
 			}
 			name := strings.ReplaceAll(names[f], "3.13.5", v)
-			r, err := LintBytes(name, out, Options{Digests: provenRecord{}})
+			r, err := lintBytes(name, out, Options{Digests: provenRecord{}})
 			if err != nil {
 				t.Fatalf("lint of pin %s %s: %v\n%s", v, f, err, out)
 			}
@@ -107,7 +107,7 @@ func TestPinPreReleaseURL(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r, err := LintBytes(map[Format]string{Dockerfile: "Dockerfile", Pyenv: "3.15.0a8", PKGBUILD: "PKGBUILD", Brew: "python@3.15.rb", Conda: "meta.yaml", Gentoo: "python-3.15.0_alpha8.ebuild", Nix: "default.nix"}[f], out, Options{})
+		r, err := lintBytes(map[Format]string{Dockerfile: "Dockerfile", Pyenv: "3.15.0a8", PKGBUILD: "PKGBUILD", Brew: "python@3.15.rb", Conda: "meta.yaml", Gentoo: "python-3.15.0_alpha8.ebuild", Nix: "default.nix"}[f], out, Options{})
 		if err != nil || len(r.Pins) != 1 || !strings.HasPrefix(r.Pins[0].URL, "https://www.python.org/ftp/python/3.15.0/Python-3.15.0a8.t") {
 			t.Errorf("%s: %v %+v\n%s", f, err, r.Pins, out)
 		}
@@ -217,7 +217,7 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 	for p, want := range cases {
-		r, err := LintFile(p, Options{})
+		r, err := lintFile(p, Options{})
 		if err == nil || !strings.Contains(err.Error(), want) || r == nil || r.Error == "" || len(r.Findings) != 0 {
 			t.Errorf("%s: %v (want %q), %+v", p, err, want, r)
 		}
@@ -233,7 +233,7 @@ func TestDetectGenerated(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := Detect(name, b); got != want {
+		if got := detect(name, b); got != want {
 			t.Errorf("%s: %s, want %s", name, got, want)
 		}
 	}
@@ -263,7 +263,7 @@ func allFixtures(t *testing.T) []*Recipe {
 	for _, n := range []string{"Dockerfile.mismatch", "Dockerfile.wrongkey", "Dockerfile.manylinux", "build_python_runtime.sh", "default.nix", "install.sh"} {
 		rs = append(rs, lintFixture(t, n))
 	}
-	r, _ := LintFile(filepath.Join("testdata", "recipes", "nothing.txt"), Options{})
+	r, _ := lintFile(filepath.Join("testdata", "recipes", "nothing.txt"), Options{})
 	return append(rs, r)
 }
 
@@ -379,7 +379,7 @@ func TestHostileExpansion(t *testing.T) {
 	b.WriteString(strings.Repeat("{", 100000) + "\n")
 	start := time.Now()
 	for _, f := range []Format{Generic, Dockerfile, PKGBUILD, Termux, Nix} { // the shared expansion paths
-		if r, err := ParseAs(f, "x.sh", []byte(b.String())); err == nil {
+		if r, err := parseAs(f, "x.sh", []byte(b.String())); err == nil {
 			Lint(r, Options{})
 		}
 	}
@@ -415,12 +415,12 @@ func TestChecksumDigests(t *testing.T) {
 func TestLintFilesExitCode(t *testing.T) {
 	good := filepath.Join("testdata", "recipes", "Dockerfile.wrongkey")
 	rs, failed := LintFiles([]string{good}, Options{})
-	if failed != 0 || ExitCode(rs, map[string]bool{"mismatch": true}) != 3 || ExitCode(rs, map[string]bool{}) != 0 {
-		t.Errorf("wrong key: failed %d, exit %d", failed, ExitCode(rs, map[string]bool{"mismatch": true}))
+	if failed != 0 || exitCode(rs, map[string]bool{"mismatch": true}) != 3 || exitCode(rs, map[string]bool{}) != 0 {
+		t.Errorf("wrong key: failed %d, exit %d", failed, exitCode(rs, map[string]bool{"mismatch": true}))
 	}
 	rs, failed = LintFiles([]string{good, filepath.Join("testdata", "recipes", "nothing.txt")}, Options{})
-	if failed != 1 || len(rs) != 2 || ExitCode(rs, map[string]bool{"mismatch": true}) != 1 {
-		t.Errorf("nothing to check: failed %d, exit %d", failed, ExitCode(rs, nil))
+	if failed != 1 || len(rs) != 2 || exitCode(rs, map[string]bool{"mismatch": true}) != 1 {
+		t.Errorf("nothing to check: failed %d, exit %d", failed, exitCode(rs, nil))
 	}
 }
 

@@ -7,6 +7,7 @@ import (
 	"sort"
 	"strings"
 
+	"github.com/sigaudit/sigaudit/internal/sarif"
 	"github.com/sigaudit/sigaudit/report"
 )
 
@@ -264,76 +265,9 @@ func writeGitHub(w io.Writer, rs []*Recipe) error {
 	return err
 }
 
-// SARIF 2.1.0, as GitHub code scanning reads it, pointing at the recipe's
-// file and line.
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID               string       `json:"id"`
-	ShortDescription sarifMessage `json:"shortDescription"`
-	DefaultConfig    sarifConfig  `json:"defaultConfiguration"`
-}
-
-type sarifConfig struct {
-	Level string `json:"level"`
-}
-
-type sarifMessage struct {
-	Text string `json:"text"`
-}
-
-type sarifResult struct {
-	RuleID    string          `json:"ruleId"`
-	Level     string          `json:"level"`
-	Message   sarifMessage    `json:"message"`
-	Locations []sarifLocation `json:"locations"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifactLoc `json:"artifactLocation"`
-	Region           *sarifRegion     `json:"region,omitempty"`
-}
-
-type sarifArtifactLoc struct {
-	URI string `json:"uri"`
-}
-
-type sarifRegion struct {
-	StartLine int `json:"startLine"`
-}
-
-func sarifLevel(sev string) string {
-	switch sev {
-	case report.Mismatch:
-		return "error"
-	case report.Gap:
-		return "warning"
-	}
-	return "note"
-}
+// SARIF 2.1.0 (internal/sarif's types, shared with the audit reports),
+// as GitHub code scanning reads it, pointing at the recipe's file and
+// line; GitHub computes the fingerprints itself from the line.
 
 // sarifURI turns a path as given into a relative URI reference.
 func sarifURI(p string) string {
@@ -352,23 +286,27 @@ func sarifURI(p string) string {
 }
 
 func writeSARIF(w io.Writer, rs []*Recipe) error {
-	rules := map[string]sarifRule{}
-	results := []sarifResult{}
+	rules := map[string]sarif.Rule{}
+	type pending struct {
+		res  sarif.Result
+		rule string
+	}
+	var found []pending
 	for _, r := range rs {
 		if r.Error != "" {
-			results = append(results, sarifResult{RuleID: "recipe-error", Level: "error", Message: sarifMessage{Text: report.OneLine(r.Error)},
-				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{ArtifactLocation: sarifArtifactLoc{URI: sarifURI(r.File)}}}}})
-			rules["recipe-error"] = sarifRule{ID: "recipe-error", ShortDescription: sarifMessage{Text: "the file could not be read or holds nothing to check"}, DefaultConfig: sarifConfig{Level: "error"}}
+			found = append(found, pending{sarif.Result{RuleID: "recipe-error", Level: "error", Message: sarif.Message{Text: report.OneLine(r.Error)},
+				Locations: []sarif.Location{{PhysicalLocation: sarif.Physical{ArtifactLocation: sarif.ArtifactLocation{URI: sarifURI(r.File)}}}}}, "recipe-error"})
+			rules["recipe-error"] = sarif.Rule{ID: "recipe-error", ShortDescription: sarif.Message{Text: "the file could not be read or holds nothing to check"}, DefaultConfig: sarif.Config{Level: "error"}}
 		}
 		for _, f := range r.Findings {
 			if _, ok := rules[f.Code]; !ok {
-				rules[f.Code] = sarifRule{ID: f.Code, ShortDescription: sarifMessage{Text: CodeDescription(f.Code)}, DefaultConfig: sarifConfig{Level: sarifLevel(f.Severity)}}
+				rules[f.Code] = sarif.Rule{ID: f.Code, ShortDescription: sarif.Message{Text: codeDescription(f.Code)}, DefaultConfig: sarif.Config{Level: sarif.Level(f.Severity)}}
 			}
-			loc := sarifPhysical{ArtifactLocation: sarifArtifactLoc{URI: sarifURI(r.File)}}
+			loc := sarif.Physical{ArtifactLocation: sarif.ArtifactLocation{URI: sarifURI(r.File)}}
 			if f.Line > 0 {
-				loc.Region = &sarifRegion{StartLine: f.Line}
+				loc.Region = &sarif.Region{StartLine: f.Line}
 			}
-			results = append(results, sarifResult{RuleID: f.Code, Level: sarifLevel(f.Severity), Message: sarifMessage{Text: report.OneLine(f.Message)}, Locations: []sarifLocation{{PhysicalLocation: loc}}})
+			found = append(found, pending{sarif.Result{RuleID: f.Code, Level: sarif.Level(f.Severity), Message: sarif.Message{Text: report.OneLine(f.Message)}, Locations: []sarif.Location{{PhysicalLocation: loc}}}, f.Code})
 		}
 	}
 	ids := make([]string, 0, len(rules))
@@ -376,13 +314,16 @@ func writeSARIF(w io.Writer, rs []*Recipe) error {
 		ids = append(ids, id)
 	}
 	sort.Strings(ids)
-	driver := sarifDriver{Name: "sigaudit", InformationURI: "https://peps.python.org/pep-0761/", Rules: []sarifRule{}}
-	for _, id := range ids {
+	driver := sarif.Driver{Name: "sigaudit", InformationURI: "https://peps.python.org/pep-0761/"}
+	index := map[string]int{}
+	for i, id := range ids {
+		index[id] = i
 		driver.Rules = append(driver.Rules, rules[id])
 	}
-	return writeJSON(w, sarifLog{
-		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
-		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
-	})
+	var results []sarif.Result
+	for _, p := range found {
+		p.res.RuleIndex = index[p.rule]
+		results = append(results, p.res)
+	}
+	return writeJSON(w, sarif.New(driver, results))
 }

@@ -3,14 +3,16 @@ package record
 import (
 	"bufio"
 	"bytes"
-	"flag"
 	"os"
 	"regexp"
 	"strings"
 	"testing"
+
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 )
 
-var update = flag.Bool("update", false, "regenerate digests.tsv and signing-times.tsv from ../../shared")
+// go test ./record -update (the flag is fixtures') regenerates digests.tsv
+// and signing-times.tsv from ../../shared.
 
 const (
 	sharedDigests = "../../shared/realdata/digests/cpython-release-tracker-sha256.tsv"
@@ -53,7 +55,7 @@ func TestEmbeddedMatchesShared(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if *update {
+	if fixtures.Update() {
 		if err := os.WriteFile("digests.tsv", want, 0o644); err != nil {
 			t.Fatal(err)
 		}

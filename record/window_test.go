@@ -1,6 +1,7 @@
 package record_test
 
 import (
+	"bytes"
 	"encoding/hex"
 	"os"
 	"path/filepath"
@@ -8,6 +9,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 	"github.com/sigaudit/sigaudit/record"
 	"github.com/sigaudit/sigaudit/sigstore"
 )
@@ -110,12 +112,7 @@ func TestRealBundlesInWindow(t *testing.T) {
 			t.Fatalf("%s: %d record rows", name, len(arts))
 		}
 		a := arts[0]
-		f, err := os.Open(filepath.Join(dir, e.Name()))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _, err := sigstore.ReadBundle(f)
-		f.Close()
+		b, _, err := sigstore.ReadBundle(bytes.NewReader(fixtures.ReadFile(t, filepath.Join(dir, e.Name()))))
 		if err != nil {
 			t.Fatal(err)
 		}

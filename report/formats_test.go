@@ -249,6 +249,24 @@ func TestHTML(t *testing.T) {
 	if scripts != 1 || rows != len(r.Artifacts) {
 		t.Errorf("%d scripts, %d artifact rows", scripts, rows)
 	}
+	// Past the first htmlPageRows rows, the rest go into a <template>: the
+	// same escaping there, and a name cannot close the template.
+	big := &Report{Tool: r.Tool}
+	for len(big.Artifacts) < 2*htmlPageRows+10 {
+		for _, a := range r.Artifacts {
+			a.Name += "</template></table><script>x()</script>"
+			big.Artifacts = append(big.Artifacts, a)
+		}
+	}
+	bigOut := render(t, "html", big, Options{})
+	if doc, err = html.Parse(bytes.NewReader(bigOut)); err != nil {
+		t.Fatal(err)
+	}
+	scripts, rows = 0, 0
+	walk(doc)
+	if scripts != 1 || rows != len(big.Artifacts) || strings.Count(string(bigOut), "<template") != 1 || strings.Count(string(bigOut), "</template>") != 1 {
+		t.Errorf("%d artifacts past a page: %d scripts, %d artifact rows, %d <template, %d </template>", len(big.Artifacts), scripts, rows, strings.Count(string(bigOut), "<template"), strings.Count(string(bigOut), "</template>"))
+	}
 	if bytes.Contains(out, []byte("<img src=x")) || bytes.Contains(out, []byte("http://")) && !bytes.Contains(out, []byte(`xmlns="http://www.w3.org/2000/svg"`)) {
 		t.Error("unescaped hostile value")
 	}
@@ -287,7 +305,7 @@ func TestSVG(t *testing.T) {
 	for _, name := range []string{"plan-all.json", "plan-delayed.json"} {
 		p := planReplay(t, name)
 		var buf bytes.Buffer
-		if err := PlanSVG(&buf, p, SVGOptions{}); err != nil {
+		if err := planSVG(&buf, p, svgOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		checkSVG(t, name, buf.Bytes(), p)
@@ -300,7 +318,7 @@ func TestSVG(t *testing.T) {
 		undated.Rows[i].SigstoreSince = ""
 	}
 	var ub bytes.Buffer
-	PlanSVG(&ub, undated, SVGOptions{})
+	planSVG(&ub, undated, svgOptions{})
 	checkSVG(t, "undated", ub.Bytes(), undated)
 	if !bytes.Contains(ub.Bytes(), []byte("Sigstore from 3.7.14 (date unknown)")) {
 		t.Error("3.7's Sigstore start not said")
@@ -311,7 +329,7 @@ func TestSVG(t *testing.T) {
 	p.Rows[0].Manager = "<script>alert(1)</script>"
 	p.Rows[0].Identity = "]]>&\x1b"
 	var buf bytes.Buffer
-	PlanSVG(&buf, p, SVGOptions{})
+	planSVG(&buf, p, svgOptions{})
 	if bytes.Contains(buf.Bytes(), []byte("<script")) || bytes.Contains(buf.Bytes(), []byte("\x1b")) {
 		t.Error("hostile label in SVG")
 	}

@@ -66,7 +66,7 @@ func FuzzRender(f *testing.F) {
 		}
 		p := &Plan{At: "2026-11-25", Rows: []PlanRow{{Line: name, Manager: msg, Identity: ident, PGPUntil: "2029-10", FirstStable: "2024-10-07", EndOfLife: "2029-10"}}}
 		var svg bytes.Buffer
-		if err := PlanSVG(&svg, p, SVGOptions{}); err != nil {
+		if err := planSVG(&svg, p, svgOptions{}); err != nil {
 			t.Fatal(err)
 		}
 		d := xml.NewDecoder(&svg)

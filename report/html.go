@@ -17,6 +17,18 @@ import (
 // kind, status and finding code (also preset from the URL fragment, e.g.
 // report.html#line=3.13&code=pgp-missing). Every value goes through
 // html/template, so no file name becomes markup.
+//
+// A large report opens quickly (issue 22: the whole 3.7+ history, 2,103
+// artifacts, in well under a second): the first htmlPage rows are an
+// ordinary table, the rest are parsed but inert inside a <template>, which
+// the browser neither styles nor lays out. The script filters and sorts
+// every row and shows the first htmlPageRows matches, with "show all" for
+// the rest (#show=all in the URL); the rows not shown go back into the
+// template, so the page always holds every row exactly once. Without scripts the first rows and a note
+// saying how many more the file holds are shown.
+
+// htmlPageRows is how many matching rows the artifacts table shows at once.
+const htmlPageRows = 200
 
 type htmlRow struct {
 	Name, Version, Line, Kind, Expected, PGP, Sigstore string
@@ -42,7 +54,10 @@ type htmlPage struct {
 	Absent   []string
 	Groups   []htmlGroup
 	Chart    template.HTML
-	Rows     []htmlRow
+	Rows     []htmlRow // the first htmlPageRows, shown as a table
+	Rest     []htmlRow // the others, inert in a <template>
+	Total    int
+	PageRows int
 	Lines    []string
 	Kinds    []string
 	Statuses []string
@@ -60,10 +75,10 @@ func writeHTML(w io.Writer, r *Report, plan *Plan) error {
 	}
 	if plan != nil {
 		var svg bytes.Buffer
-		if err := PlanSVG(&svg, plan, SVGOptions{}); err != nil {
+		if err := planSVG(&svg, plan, svgOptions{}); err != nil {
 			return err
 		}
-		// PlanSVG escapes every value it writes.
+		// planSVG escapes every value it writes.
 		page.Chart = template.HTML(svg.String())
 	}
 	lines, kinds, statuses, codes := map[string]bool{}, map[string]bool{}, map[string]bool{}, map[string]bool{}
@@ -103,6 +118,10 @@ func writeHTML(w io.Writer, r *Report, plan *Plan) error {
 		page.Lines = append(page.Lines, cell(l.Line))
 	}
 	page.Kinds, page.Statuses, page.Codes = sortedKeys(kinds), sortedKeys(statuses), sortedKeys(codes)
+	page.Total, page.PageRows = len(page.Rows), htmlPageRows
+	if len(page.Rows) > htmlPageRows {
+		page.Rows, page.Rest = page.Rows[:htmlPageRows], page.Rows[htmlPageRows:]
+	}
 	var out bytes.Buffer
 	if err := htmlTemplate().Execute(&out, page); err != nil {
 		return err
@@ -124,7 +143,9 @@ func sortedKeys(m map[string]bool) []string {
 
 // htmlTemplate is parsed on first use, not at start-up (issue 18: fixed cost).
 var htmlTemplate = sync.OnceValue(func() *template.Template {
-	return template.Must(template.New("report").Parse(`<!DOCTYPE html>
+	t := template.Must(template.New("row").Parse(`<tr data-line="{{.Line}}" data-kind="{{.Kind}}" data-status="{{.Statuses}}" data-codes="{{.Codes}}"><td>{{.Name}}</td><td>{{.Version}}</td><td>{{.Line}}</td><td>{{.Kind}}</td><td>{{.Expected}}</td><td>{{.PGP}}</td><td>{{.Sigstore}}</td><td>{{if .Findings}}{{range .Findings}}<div><span class="f s-{{.Severity}}">{{.Severity}} {{.Code}}</span> <span class="msg">{{.Message}}</span></div>{{end}}{{else}}<span class="s-ok">ok</span>{{end}}</td></tr>
+`))
+	return template.Must(t.New("report").Parse(`<!DOCTYPE html>
 <html lang="en">
 <head>
 <meta charset="utf-8">
@@ -169,29 +190,37 @@ code{font-size:.95em;white-space:nowrap}
 <label>Status <select id="f-status"><option value="">all</option>{{range .Statuses}}<option>{{.}}</option>{{end}}</select></label>
 <label>Finding <select id="f-code"><option value="">all</option><option>ok</option>{{range .Codes}}<option>{{.}}</option>{{end}}</select></label>
 <label>Name <input id="f-name" type="search" size="20"></label>
-<span id="shown"></span>
+<span id="shown"></span> <button id="all" type="button" hidden>show all</button>
 </div>
 <table id="artifacts"><thead><tr><th>Artifact</th><th>Version</th><th>Line</th><th>Kind</th><th>Expected</th><th>PGP</th><th>Sigstore</th><th>Findings</th></tr></thead><tbody>
-{{range .Rows}}<tr data-line="{{.Line}}" data-kind="{{.Kind}}" data-status="{{.Statuses}}" data-codes="{{.Codes}}"><td>{{.Name}}</td><td>{{.Version}}</td><td>{{.Line}}</td><td>{{.Kind}}</td><td>{{.Expected}}</td><td>{{.PGP}}</td><td>{{.Sigstore}}</td><td>{{if .Findings}}{{range .Findings}}<div><span class="f s-{{.Severity}}">{{.Severity}} {{.Code}}</span> <span class="msg">{{.Message}}</span></div>{{end}}{{else}}<span class="s-ok">ok</span>{{end}}</td></tr>
-{{end}}</tbody></table>
+{{range .Rows}}{{template "row" .}}{{end}}</tbody></table>
+<template id="more">{{range .Rest}}{{template "row" .}}{{end}}</template>
+{{if .Rest}}<noscript><p class="absent">{{len .Rest}} more artifacts are in this file, shown by its script (scripts are off); <code>--format markdown --show all</code> or <code>--format json</code> list them all.</p></noscript>{{end}}
 <p class="verdict">{{.Verdict}}</p>
 <script>
 (function(){
-var tb=document.querySelector('#artifacts tbody'),rows=Array.prototype.slice.call(tb.rows);
+var tb=document.querySelector('#artifacts tbody'),more=document.getElementById('more').content;
+var rows=Array.prototype.slice.call(tb.rows).concat(Array.prototype.slice.call(more.children));
 var f={line:document.getElementById('f-line'),kind:document.getElementById('f-kind'),status:document.getElementById('f-status'),code:document.getElementById('f-code'),name:document.getElementById('f-name')};
+var page={{.PageRows}},limit=page,all=document.getElementById('all');
 function has(list,v){return !v||(' '+list+' ').indexOf(' '+v+' ')>=0;}
-function apply(){var n=0,q=f.name.value.toLowerCase();rows.forEach(function(r){var d=r.dataset;var ok=(!f.line.value||d.line===f.line.value)&&(!f.kind.value||d.kind===f.kind.value)&&has(d.status,f.status.value)&&has(d.codes,f.code.value)&&(!q||r.cells[0].textContent.toLowerCase().indexOf(q)>=0);r.hidden=!ok;if(ok)n++;});document.getElementById('shown').textContent=n+' of '+rows.length+' shown';}
-Object.keys(f).forEach(function(k){f[k].addEventListener('input',apply);f[k].addEventListener('change',apply);});
+function apply(){var q=f.name.value.toLowerCase(),m=rows.filter(function(r){var d=r.dataset;return (!f.line.value||d.line===f.line.value)&&(!f.kind.value||d.kind===f.kind.value)&&has(d.status,f.status.value)&&has(d.codes,f.code.value)&&(!q||r.cells[0].textContent.toLowerCase().indexOf(q)>=0);});
+var show=m.slice(0,limit),on=new Set(show);more.replaceChildren.apply(more,rows.filter(function(r){return !on.has(r);}));tb.replaceChildren.apply(tb,show);
+document.getElementById('shown').textContent=m.length+' of '+rows.length+' shown'+(show.length<m.length?' (the first '+show.length+')':'');all.hidden=show.length>=m.length;}
+function reset(){limit=page;apply();}
+Object.keys(f).forEach(function(k){f[k].addEventListener('input',reset);f[k].addEventListener('change',reset);});
+all.addEventListener('click',function(){limit=Infinity;apply();});
 var dir={};
-Array.prototype.forEach.call(document.querySelectorAll('#artifacts th'),function(th,i){th.addEventListener('click',function(){dir[i]=!dir[i];var s=dir[i]?1:-1;rows.sort(function(a,b){return s*a.cells[i].textContent.localeCompare(b.cells[i].textContent,undefined,{numeric:true});});rows.forEach(function(r){tb.appendChild(r);});});});
+Array.prototype.forEach.call(document.querySelectorAll('#artifacts th'),function(th,i){th.addEventListener('click',function(){dir[i]=!dir[i];var s=dir[i]?1:-1;rows.sort(function(a,b){return s*a.cells[i].textContent.localeCompare(b.cells[i].textContent,undefined,{numeric:true});});apply();});});
 var t0=performance.now();
-if(location.hash.length>1){location.hash.slice(1).split('&').forEach(function(kv){var p=kv.split('='),k=decodeURIComponent(p[0]),v=decodeURIComponent(p[1]||'');if(f[k])f[k].value=v;});}
+if(location.hash.length>1){location.hash.slice(1).split('&').forEach(function(kv){var p=kv.split('='),k=decodeURIComponent(p[0]),v=decodeURIComponent(p[1]||'');if(f[k])f[k].value=v;if(k==='show'&&v==='all')limit=Infinity;});}
 apply();
+void document.body.offsetHeight;
 document.body.setAttribute('data-ready-ms',Math.round(performance.now()));
 document.body.setAttribute('data-filter-ms',Math.round(performance.now()-t0));
 })();
 </script>
 </body>
 </html>
-`))
+`)).Lookup("report")
 })

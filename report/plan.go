@@ -111,7 +111,7 @@ func RenderPlan(w io.Writer, format string, p *Plan, o Options) error {
 	case "json":
 		return writeJSON(w, p)
 	case "svg":
-		return PlanSVG(w, p, SVGOptions{})
+		return planSVG(w, p, svgOptions{})
 	case "table":
 		return writeString(w, planText(p, o))
 	case "markdown":

@@ -96,7 +96,7 @@ func RenderPolicy(w io.Writer, format string, p *Policy, o Options) error {
 	case "json":
 		return writeJSON(w, p)
 	case "svg":
-		return PlanSVG(w, policyPlan(p), SVGOptions{})
+		return planSVG(w, policyPlan(p), svgOptions{})
 	case "table":
 		var b strings.Builder
 		t := policyTable(p, o)

@@ -71,11 +71,6 @@ func Render(w io.Writer, format string, rep *Report, opt Options) error {
 	return fmt.Errorf("unknown format %q (want one of %s)", format, strings.Join(Formats, ", "))
 }
 
-// Write renders rep in format with the default options.
-func Write(w io.Writer, format string, rep *Report) error {
-	return Render(w, format, rep, Options{})
-}
-
 func writeString(w io.Writer, s string) error {
 	_, err := io.WriteString(w, s)
 	return err

@@ -88,7 +88,7 @@ func TestRenderersFromJSON(t *testing.T) {
 	}
 	// Write is Render with the default options.
 	var a, b bytes.Buffer
-	if err := Write(&a, "table", &r); err != nil {
+	if err := Render(&a, "table", &r, Options{}); err != nil {
 		t.Fatal(err)
 	}
 	Render(&b, "table", &r, Options{})

@@ -6,87 +6,15 @@ import (
 	"io"
 	"net/url"
 	"sort"
+
+	"github.com/sigaudit/sigaudit/internal/sarif"
 )
 
-// SARIF 2.1.0, with what GitHub code scanning needs to track alerts
-// between runs: driver.version, one rule per finding code with full
-// descriptions and helpUri, a region, and partialFingerprints that stay
-// the same for the same rule, version and artifact.
-type sarifLog struct {
-	Schema  string     `json:"$schema"`
-	Version string     `json:"version"`
-	Runs    []sarifRun `json:"runs"`
-}
-
-type sarifRun struct {
-	Tool    sarifTool     `json:"tool"`
-	Results []sarifResult `json:"results"`
-}
-
-type sarifTool struct {
-	Driver sarifDriver `json:"driver"`
-}
-
-type sarifDriver struct {
-	Name           string      `json:"name"`
-	Version        string      `json:"version"`
-	InformationURI string      `json:"informationUri"`
-	Rules          []sarifRule `json:"rules"`
-}
-
-type sarifRule struct {
-	ID               string       `json:"id"`
-	Name             string       `json:"name"`
-	ShortDescription sarifMessage `json:"shortDescription"`
-	FullDescription  sarifMessage `json:"fullDescription"`
-	Help             sarifMessage `json:"help"`
-	HelpURI          string       `json:"helpUri"`
-	DefaultConfig    sarifConfig  `json:"defaultConfiguration"`
-}
-
-type sarifConfig struct {
-	Level string `json:"level"`
-}
-
-type sarifMessage struct {
-	Text string `json:"text"`
-}
-
-type sarifResult struct {
-	RuleID              string            `json:"ruleId"`
-	RuleIndex           int               `json:"ruleIndex"`
-	Level               string            `json:"level"`
-	Message             sarifMessage      `json:"message"`
-	Locations           []sarifLocation   `json:"locations"`
-	PartialFingerprints map[string]string `json:"partialFingerprints"`
-}
-
-type sarifLocation struct {
-	PhysicalLocation sarifPhysical `json:"physicalLocation"`
-}
-
-type sarifPhysical struct {
-	ArtifactLocation sarifArtifactLoc `json:"artifactLocation"`
-	Region           sarifRegion      `json:"region"`
-}
-
-type sarifArtifactLoc struct {
-	URI string `json:"uri"`
-}
-
-type sarifRegion struct {
-	StartLine int `json:"startLine"`
-}
-
-func sarifLevel(sev string) string {
-	switch sev {
-	case Mismatch:
-		return "error"
-	case Gap:
-		return "warning"
-	}
-	return "note"
-}
+// SARIF 2.1.0 (the types are internal/sarif's, shared with lint's
+// renderer), with what GitHub code scanning needs to track alerts between
+// runs: driver.version, one rule per finding code with full descriptions
+// and helpUri, a region, and partialFingerprints that stay the same for
+// the same rule, version and artifact.
 
 // artifactPath is where an artifact lives in a python.org-like tree:
 // VERSION/NAME (the name alone when the version is unknown).
@@ -117,42 +45,38 @@ func writeSARIF(w io.Writer, r *Report) error {
 	for _, a := range r.Artifacts {
 		for _, f := range a.Findings {
 			if _, ok := level[f.Code]; !ok {
-				level[f.Code] = sarifLevel(f.Severity)
+				level[f.Code] = sarif.Level(f.Severity)
 				ids = append(ids, f.Code)
 			}
 		}
 	}
 	sort.Strings(ids)
 	index := map[string]int{}
-	driver := sarifDriver{Name: "sigaudit", Version: cell(toolVersion(r.Tool)), InformationURI: "https://peps.python.org/pep-0761/", Rules: []sarifRule{}}
+	driver := sarif.Driver{Name: "sigaudit", Version: cell(toolVersion(r.Tool)), InformationURI: "https://peps.python.org/pep-0761/"}
 	for i, id := range ids {
 		index[id] = i
-		driver.Rules = append(driver.Rules, sarifRule{
+		driver.Rules = append(driver.Rules, sarif.Rule{
 			ID: id, Name: id,
-			ShortDescription: sarifMessage{Text: codeDescription(id)},
-			FullDescription:  sarifMessage{Text: codeDescription(id) + ". What to do: " + codeRemedy(id)},
-			Help:             sarifMessage{Text: codeRemedy(id)},
+			ShortDescription: sarif.Message{Text: codeDescription(id)},
+			FullDescription:  sarif.Message{Text: codeDescription(id) + ". What to do: " + codeRemedy(id)},
+			Help:             sarif.Message{Text: codeRemedy(id)},
 			HelpURI:          helpURI(id),
-			DefaultConfig:    sarifConfig{Level: level[id]},
+			DefaultConfig:    sarif.Config{Level: level[id]},
 		})
 	}
-	results := []sarifResult{}
+	var results []sarif.Result
 	for _, a := range r.Artifacts {
 		uri := (&url.URL{Path: cell(artifactPath(a))}).EscapedPath()
 		for _, f := range a.Findings {
-			results = append(results, sarifResult{
-				RuleID: f.Code, RuleIndex: index[f.Code], Level: sarifLevel(f.Severity),
-				Message: sarifMessage{Text: cell(a.Name) + ": " + cell(f.Message)},
-				Locations: []sarifLocation{{PhysicalLocation: sarifPhysical{
-					ArtifactLocation: sarifArtifactLoc{URI: uri}, Region: sarifRegion{StartLine: 1},
+			results = append(results, sarif.Result{
+				RuleID: f.Code, RuleIndex: index[f.Code], Level: sarif.Level(f.Severity),
+				Message: sarif.Message{Text: cell(a.Name) + ": " + cell(f.Message)},
+				Locations: []sarif.Location{{PhysicalLocation: sarif.Physical{
+					ArtifactLocation: sarif.ArtifactLocation{URI: uri}, Region: &sarif.Region{StartLine: 1},
 				}}},
 				PartialFingerprints: map[string]string{"sigaudit/v1": fingerprint(f.Code, a)},
 			})
 		}
 	}
-	return writeJSON(w, sarifLog{
-		Schema:  "https://json.schemastore.org/sarif-2.1.0.json",
-		Version: "2.1.0",
-		Runs:    []sarifRun{{Tool: sarifTool{Driver: driver}, Results: results}},
-	})
+	return writeJSON(w, sarif.New(driver, results))
 }

@@ -8,8 +8,8 @@ import (
 	"time"
 )
 
-// SVGOptions shape the timeline chart.
-type SVGOptions struct {
+// svgOptions shape the timeline chart.
+type svgOptions struct {
 	// Width in pixels; 0 means 800.
 	Width int
 	// Title overrides the chart's title.
@@ -86,8 +86,8 @@ func planBands(r PlanRow) []svgBand {
 	return out
 }
 
-// PlanSVG draws p as a timeline chart. It never changes p.
-func PlanSVG(w io.Writer, p *Plan, opt SVGOptions) error {
+// planSVG draws p as a timeline chart. It never changes p.
+func planSVG(w io.Writer, p *Plan, opt svgOptions) error {
 	width := opt.Width
 	if width <= 0 {
 		width = 800

@@ -26,13 +26,18 @@ Digests come from sigaudit's embedded record of python.org (offline, observed
 not proven) unless --source or --api is given: then the pinned versions are
 audited digest-only there, as 'sigaudit checksums' does, and proven digests
 are used. A file that cannot be read, or where nothing can be found, is an
-error (exit 1), reported with the others.`
+error (exit 1), reported with the others. With --skip-unpinned (the
+pre-commit hook's setting) a file that was read but pins nothing from
+python.org is left out and named on stderr instead; if every file is left
+out, that is said and the exit is 0.`
 
 type lintFlags struct {
 	af     auditorFlags
 	tr     treeFlags
 	format string
 	failOn string
+	// skipUnpinned leaves out files that pin nothing from python.org.
+	skipUnpinned bool
 }
 
 func newLintCmd(e *env) *cobra.Command {
@@ -51,6 +56,7 @@ func newLintCmd(e *env) *cobra.Command {
 	f.af.register(fs)
 	f.tr.register(fs, true)
 	fs.StringVar(&f.format, "format", "table", "output `FORMAT`: "+strings.Join(recipe.RenderFormats, ", "))
+	fs.BoolVar(&f.skipUnpinned, "skip-unpinned", false, "leave out (and name on stderr) files that pin nothing from python.org, instead of failing on them (for pre-commit, which passes every matching file)")
 	fs.StringVar(&f.failOn, "fail-on", "gap", "exit 3 on findings of this `SEVERITY` or worse: note, gap, mismatch (note < gap < mismatch), or none")
 	return cmd
 }
@@ -80,6 +86,16 @@ func runLint(e *env, pos []string, f *lintFlags, live bool) error {
 			}
 			opt.Digests = recipe.ChecksumDigests{Checksums: d, Fallback: recipe.RecordDigests{}}
 			rs, failed = recipe.LintFiles(pos, opt)
+		}
+	}
+	if f.skipUnpinned {
+		var skipped []string
+		rs, failed, skipped = dropUnpinned(rs, failed)
+		if len(skipped) > 0 {
+			warnf(e, "skipped %d file(s) that pin nothing from python.org (--skip-unpinned): %s", len(skipped), strings.Join(skipped, ", "))
+		}
+		if len(rs) == 0 {
+			warnf(e, "nothing checked: no file given pins anything from python.org")
 		}
 	}
 	// Render everything before writing: nothing is half-printed.
@@ -123,4 +139,18 @@ func liveDigests(e *env, af *auditorFlags, tr *treeFlags, versions []string, all
 		return nil, errInterrupted(err)
 	}
 	return audit.ChecksumsWith(rep, audit.ChecksumOptions{API: audit.APIDigests(t.API), AllowUnproven: allowUnproven}), nil
+}
+
+// dropUnpinned leaves out the recipes that were read but pin nothing from
+// python.org; files that could not be read stay (and still fail).
+func dropUnpinned(rs []*recipe.Recipe, failed int) (kept []*recipe.Recipe, stillFailed int, skipped []string) {
+	for _, r := range rs {
+		if r.NothingFound {
+			skipped = append(skipped, r.File)
+			failed--
+			continue
+		}
+		kept = append(kept, r)
+	}
+	return kept, failed, skipped
 }

@@ -9,6 +9,7 @@ import (
 	"path/filepath"
 	"testing"
 
+	"github.com/sigaudit/sigaudit/internal/testing/fixtures"
 	"github.com/sigaudit/sigaudit/record"
 	"github.com/sigaudit/sigaudit/sigstore"
 	"github.com/sigaudit/sigaudit/source"
@@ -198,12 +199,7 @@ func TestStandIns(t *testing.T) {
 			}
 			continue
 		}
-		f, err := os.Open(filepath.Join(h.Dir, a.Dir, a.Name+".sigstore"))
-		if err != nil {
-			t.Fatal(err)
-		}
-		b, _, err := sigstore.ReadBundle(f)
-		f.Close()
+		b, _, err := sigstore.ReadBundle(bytes.NewReader(fixtures.ReadFile(t, filepath.Join(h.Dir, a.Dir, a.Name+".sigstore"))))
 		if err != nil {
 			t.Fatal(err)
 		}
