@@ -3,6 +3,7 @@ package timeline
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -114,6 +115,21 @@ func (d *Date) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// UnmarshalJSON reads a date written as a string (for the embedded
+// timeline, see parseEmbedded).
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var str string
+	if err := json.Unmarshal(b, &str); err != nil {
+		return errors.New("bad date: want a string YYYY-MM-DD or YYYY-MM")
+	}
+	v, err := ParseDate(str)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
 // MarshalText writes the date as it was given.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
@@ -195,15 +211,15 @@ type Extra struct {
 // Data is the whole release-line file, embedded or from a policy file.
 type Data struct {
 	root           func() *yaml.Node // positions, for error messages (parsed when one is needed)
-	Schema         int               `yaml:"schema"`
-	Updated        string            `yaml:"updated"` // when the data was last reviewed
-	PEP761Accepted Date              `yaml:"pep761_accepted"`
-	Sources        map[string]string `yaml:"sources"`
-	Managers       []Manager         `yaml:"managers"`
-	Lines          []Line            `yaml:"lines"`
-	ArtifactKinds  []ArtifactKind    `yaml:"artifact_kinds"`
-	Lapses         []Lapse           `yaml:"lapses"`
-	Extras         []Extra           `yaml:"extras"`
+	Schema         int               `yaml:"schema" json:"schema"`
+	Updated        string            `yaml:"updated" json:"updated"` // when the data was last reviewed
+	PEP761Accepted Date              `yaml:"pep761_accepted" json:"pep761_accepted"`
+	Sources        map[string]string `yaml:"sources" json:"sources"`
+	Managers       []Manager         `yaml:"managers" json:"managers"`
+	Lines          []Line            `yaml:"lines" json:"lines"`
+	ArtifactKinds  []ArtifactKind    `yaml:"artifact_kinds" json:"artifact_kinds"`
+	Lapses         []Lapse           `yaml:"lapses" json:"lapses"`
+	Extras         []Extra           `yaml:"extras" json:"extras"`
 }
 
 // ValidationError is a problem in a release-line file, with where it is.
@@ -272,6 +288,33 @@ func ParseData(r io.Reader, name string, partial bool) (*Data, error) {
 	}
 	d.root = root
 	if err := d.validate(name, root, partial); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// parseEmbedded is ParseData for the timeline compiled into sigaudit,
+// which is JSON: encoding/json decodes it in a fraction of yaml.v3's time
+// (the embedded timeline is read by every command that checks artifacts).
+// The result is validated the same way; TestEmbeddedJSONMatchesYAML
+// checks that it is exactly what ParseData gives. Anything encoding/json
+// refuses goes to ParseData, for its error message.
+func parseEmbedded(b []byte, name string) (*Data, error) {
+	var d Data
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil || dec.More() {
+		return ParseData(bytes.NewReader(b), name, false)
+	}
+	root := sync.OnceValue(func() *yaml.Node {
+		var n yaml.Node
+		if yaml.Unmarshal(b, &n) != nil {
+			return &yaml.Node{}
+		}
+		return &n
+	})
+	d.root = root
+	if err := d.validate(name, root, false); err != nil {
 		return nil, err
 	}
 	return &d, nil

@@ -1,7 +1,6 @@
 package timeline
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -30,11 +29,11 @@ type Timeline struct {
 func Default() *Timeline { return defaultTimeline() }
 
 var defaultTimeline = sync.OnceValue(func() *Timeline {
-	t, err := New(bytes.NewReader(embedded), "timeline/lines.json (embedded)")
+	d, err := parseEmbedded(embedded, "timeline/lines.json (embedded)")
 	if err != nil {
 		panic("sigaudit: embedded release-line data is invalid: " + err.Error())
 	}
-	return t
+	return newTimeline(d)
 })
 
 // New reads a complete release-line file.
@@ -43,9 +42,13 @@ func New(r io.Reader, name string) (*Timeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newTimeline(d), nil
+}
+
+func newTimeline(d *Data) *Timeline {
 	t := &Timeline{accepted: d.PEP761Accepted, managers: map[string]Manager{}, lines: map[string]Line{}, kinds: map[string]ArtifactKind{}}
 	t.add(d)
-	return t, nil
+	return t
 }
 
 func (t *Timeline) add(d *Data) {
