@@ -86,3 +86,31 @@ func BenchmarkIndex(b *testing.B) {
 		}
 	}
 }
+
+// FuzzScan compares the scanning lookups with the index for arbitrary
+// directories, names and digests.
+func FuzzScan(f *testing.F) {
+	f.Add("3.13.5", "Python-3.13.5.tar.xz", "93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640")
+	f.Add("2.0.1", "Python-2.0.1.exe", "d8ce498a186d39a9b1eff2af356e0e7d8e4bbbfa57c2eab728640ac7dd1b7bba")
+	f.Add("path", "sha256\tsize", "bundle")
+	d := load()
+	f.Fuzz(func(t *testing.T, dir, name, digest string) {
+		path := dir + "/" + name
+		var got []Artifact
+		for _, a := range scan("\n" + path + "\t") {
+			if a.Path() == path {
+				got = append(got, a)
+			}
+		}
+		i, ok := d.byPath[path]
+		if ok != (len(got) == 1) || len(got) > 1 || ok && got[0] != d.all[i] {
+			t.Fatalf("Lookup(%q, %q): scan %+v, index %v", dir, name, got, ok)
+		}
+		if g, w := scanByName(name), d.byName[name]; len(g) != len(w) {
+			t.Fatalf("ByName(%q): scan %d, index %d", name, len(g), len(w))
+		}
+		if g, w := scanBySHA256(digest), d.byDigest[digest]; len(g) != len(w) {
+			t.Fatalf("BySHA256(%q): scan %d, index %d", digest, len(g), len(w))
+		}
+	})
+}
