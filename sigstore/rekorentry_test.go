@@ -14,6 +14,8 @@ import (
 	"encoding/json"
 	"encoding/pem"
 	"fmt"
+	"io"
+	"os"
 	"path/filepath"
 	"reflect"
 	"strings"
@@ -365,4 +367,39 @@ func TestLeafParsedOnceShared(t *testing.T) {
 			t.Errorf("%s verified for another digest", name)
 		}
 	}
+}
+
+// readBounded reads in-memory input in one buffer of its size, and still
+// refuses empty and oversized input, in memory or not.
+func TestReadBoundedSizes(t *testing.T) {
+	raw := rawBytes(t, "Python-3.13.5.tar.xz.sigstore")
+	got, err := readBounded(bytes.NewReader(raw), "bundle")
+	if err != nil || !bytes.Equal(got, raw) || cap(got) != len(raw) {
+		t.Fatalf("readBounded: %d bytes (cap %d), %v; want %d", len(got), cap(got), err, len(raw))
+	}
+	if allocs := testing.AllocsPerRun(10, func() { _, _ = readBounded(bytes.NewReader(raw), "bundle") }); allocs > 2 {
+		t.Errorf("readBounded allocates %.0f times for %d bytes in memory", allocs, len(raw))
+	}
+	big := bytes.Repeat([]byte(" "), MaxBundleSize+1)
+	for name, r := range map[string]io.Reader{
+		"in memory": bytes.NewReader(big), "streamed": io.MultiReader(bytes.NewReader(big)),
+	} {
+		if _, err := readBounded(r, "bundle"); err == nil || !strings.Contains(err.Error(), "larger than") {
+			t.Errorf("%s: oversized input: %v", name, err)
+		}
+	}
+	for _, r := range []io.Reader{bytes.NewReader(nil), strings.NewReader(" \n")} {
+		if _, err := readBounded(r, "bundle"); err == nil {
+			t.Error("empty input accepted")
+		}
+	}
+}
+
+func rawBytes(t *testing.T, name string) []byte {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("../testdata/realdata/sigstore-bundles", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return b
 }

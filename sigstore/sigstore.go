@@ -224,7 +224,16 @@ func (e *entity) VerificationContent() (verify.VerificationContent, error) {
 }
 
 func readBounded(r io.Reader, what string) ([]byte, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxBundleSize+1))
+	var raw []byte
+	var err error
+	if l, ok := r.(interface{ Len() int }); ok && l.Len() <= MaxBundleSize {
+		// Bytes already in memory (bytes.Reader, as audit passes them):
+		// one buffer of their size, not io.ReadAll's doublings.
+		raw = make([]byte, l.Len())
+		_, err = io.ReadFull(r, raw)
+	} else {
+		raw, err = io.ReadAll(io.LimitReader(r, MaxBundleSize+1))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", what, err)
 	}
