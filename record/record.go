@@ -18,6 +18,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -95,25 +96,10 @@ func parse(digests, signing []byte) (*db, error) {
 		if n == 1 {
 			continue // header
 		}
-		f := strings.Split(sc.Text(), "\t")
-		if len(f) != 4 {
-			return nil, fmt.Errorf("digests.tsv:%d: %d fields, want 4", n, len(f))
+		a, err := parseRow(sc.Text(), n)
+		if err != nil {
+			return nil, err
 		}
-		dir, name, ok := strings.Cut(f[0], "/")
-		if !ok || dir == "" || name == "" || strings.Contains(name, "/") {
-			return nil, fmt.Errorf("digests.tsv:%d: path %q is not DIR/NAME", n, f[0])
-		}
-		if b, err := hex.DecodeString(f[1]); err != nil || len(b) != sha256.Size || f[1] != strings.ToLower(f[1]) {
-			return nil, fmt.Errorf("digests.tsv:%d: bad sha256 %q", n, f[1])
-		}
-		size, err := strconv.ParseInt(f[2], 10, 64)
-		if err != nil || size < 0 {
-			return nil, fmt.Errorf("digests.tsv:%d: bad size %q", n, f[2])
-		}
-		if f[3] != "yes" && f[3] != "no" {
-			return nil, fmt.Errorf("digests.tsv:%d: bundle is %q, want yes or no", n, f[3])
-		}
-		a := Artifact{Dir: dir, Name: name, SHA256: f[1], Size: size, Bundle: f[3] == "yes"}
 		if _, dup := d.byPath[a.Path()]; dup {
 			return nil, fmt.Errorf("digests.tsv:%d: %s listed twice", n, a.Path())
 		}
@@ -150,6 +136,101 @@ func parse(digests, signing []byte) (*db, error) {
 	return d, nil
 }
 
+// parseRow parses line n of the digests table.
+func parseRow(line string, n int) (Artifact, error) {
+	f := strings.Split(line, "\t")
+	if len(f) != 4 {
+		return Artifact{}, fmt.Errorf("digests.tsv:%d: %d fields, want 4", n, len(f))
+	}
+	dir, name, ok := strings.Cut(f[0], "/")
+	if !ok || dir == "" || name == "" || strings.Contains(name, "/") {
+		return Artifact{}, fmt.Errorf("digests.tsv:%d: path %q is not DIR/NAME", n, f[0])
+	}
+	if b, err := hex.DecodeString(f[1]); err != nil || len(b) != sha256.Size || f[1] != strings.ToLower(f[1]) {
+		return Artifact{}, fmt.Errorf("digests.tsv:%d: bad sha256 %q", n, f[1])
+	}
+	size, err := strconv.ParseInt(f[2], 10, 64)
+	if err != nil || size < 0 {
+		return Artifact{}, fmt.Errorf("digests.tsv:%d: bad size %q", n, f[2])
+	}
+	if f[3] != "yes" && f[3] != "no" {
+		return Artifact{}, fmt.Errorf("digests.tsv:%d: bundle is %q, want yes or no", n, f[3])
+	}
+	return Artifact{Dir: dir, Name: name, SHA256: f[1], Size: size, Bundle: f[3] == "yes"}, nil
+}
+
+// A command that looks up a few artifacts (verify, audit of one version)
+// should not pay for indexing the whole table (several milliseconds, issue
+// 18's fixed cost): the first scanLookups lookups scan the embedded table
+// for the rows they need (tens of microseconds each), later ones build
+// the index once and use it. Both give the same answers on the embedded
+// table, which load validates (and the tests load).
+const scanLookups = 16
+
+var lookups atomic.Int64
+
+func useIndex() bool { return lookups.Add(1) > scanLookups }
+
+// scan returns the rows of the embedded table in which the bytes key
+// occur, in table order; key must not match across rows or in the header
+// (it holds a tab and a path, name or digest).
+func scan(key string) []Artifact {
+	var out []Artifact
+	rest := digestsTSV
+	off := 0
+	for {
+		i := bytes.Index(rest[off:], []byte(key))
+		if i < 0 {
+			return out
+		}
+		i += off
+		if key[0] == '\n' {
+			i++ // the row begins after the newline
+		}
+		start := bytes.LastIndexByte(rest[:i], '\n') + 1
+		end := bytes.IndexByte(rest[i:], '\n')
+		if end < 0 {
+			end = len(rest)
+		} else {
+			end += i
+		}
+		if start > 0 { // not the header
+			a, err := parseRow(string(rest[start:end]), 0)
+			if err != nil {
+				panic("sigaudit: embedded python.org record is invalid: " + err.Error())
+			}
+			out = append(out, a)
+		}
+		off = end
+	}
+}
+
+func scanByName(name string) []Artifact {
+	if name == "" {
+		return nil
+	}
+	var out []Artifact
+	for _, a := range scan("/" + name + "\t") {
+		if a.Name == name {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
+func scanBySHA256(hexDigest string) []Artifact {
+	if len(hexDigest) != 2*sha256.Size {
+		return nil
+	}
+	var out []Artifact
+	for _, a := range scan("\t" + hexDigest + "\t") {
+		if a.SHA256 == hexDigest {
+			out = append(out, a)
+		}
+	}
+	return out
+}
+
 func (d *db) pick(idx []int) []Artifact {
 	out := make([]Artifact, len(idx))
 	for i, j := range idx {
@@ -163,6 +244,15 @@ func All() []Artifact { return append([]Artifact(nil), load().all...) }
 
 // Lookup returns the artifact at dir/name.
 func Lookup(dir, name string) (Artifact, bool) {
+	if !useIndex() {
+		path := dir + "/" + name
+		for _, a := range scan("\n" + path + "\t") {
+			if a.Path() == path {
+				return a, true
+			}
+		}
+		return Artifact{}, false
+	}
 	d := load()
 	i, ok := d.byPath[dir+"/"+name]
 	if !ok {
@@ -172,12 +262,22 @@ func Lookup(dir, name string) (Artifact, bool) {
 }
 
 // ByName returns every artifact with that file name (normally one).
-func ByName(name string) []Artifact { d := load(); return d.pick(d.byName[name]) }
+func ByName(name string) []Artifact {
+	if !useIndex() {
+		return scanByName(name)
+	}
+	d := load()
+	return d.pick(d.byName[name])
+}
 
 // BySHA256 returns every artifact whose SHA-256 is hexDigest (lower-case).
 func BySHA256(hexDigest string) []Artifact {
+	hexDigest = strings.ToLower(hexDigest)
+	if !useIndex() {
+		return scanBySHA256(hexDigest)
+	}
 	d := load()
-	return d.pick(d.byDigest[strings.ToLower(hexDigest)])
+	return d.pick(d.byDigest[hexDigest])
 }
 
 // InDir returns the artifacts of one release directory, sorted by name.

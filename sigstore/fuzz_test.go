@@ -2,6 +2,11 @@ package sigstore
 
 import (
 	"bytes"
+	"encoding/json"
+	"path/filepath"
+
+	"github.com/go-openapi/runtime"
+	"github.com/sigstore/rekor/pkg/generated/models"
 	"github.com/sigstore/sigstore-go/pkg/bundle"
 	"strings"
 	"testing"
@@ -85,5 +90,51 @@ func FuzzDescribeRoot(f *testing.F) {
 		}
 		_ = info.SigningTimeWarning(info.NewestStart, time.Time{})
 		_, _ = tufRootVersion(b)
+	})
+}
+
+// FuzzHashedRekordV001 parses arbitrary Rekor entry bodies with sigaudit's
+// hashedrekord v0.0.1 parser and rekor's: whatever rekor accepts, sigaudit
+// accepts as the same entry; whatever sigaudit refuses, rekor refuses (the
+// only difference is the signature verification, which Verify makes).
+func FuzzHashedRekordV001(f *testing.F) {
+	files, _ := filepath.Glob(filepath.Join(fixtures.RealData(), "sigstore-bundles", "*.sigstore"))
+	for _, p := range files {
+		var b struct {
+			VerificationMaterial struct {
+				TlogEntries []struct {
+					CanonicalizedBody []byte `json:"canonicalizedBody"`
+				} `json:"tlogEntries"`
+			} `json:"verificationMaterial"`
+		}
+		if err := json.Unmarshal(fixtures.ReadFile(f, p), &b); err != nil {
+			f.Fatal(err)
+		}
+		for _, e := range b.VerificationMaterial.TlogEntries {
+			f.Add(e.CanonicalizedBody)
+		}
+	}
+	f.Add([]byte(`{"apiVersion":"0.0.1","kind":"hashedrekord","spec":{}}`))
+	f.Fuzz(func(t *testing.T, body []byte) {
+		pe, err := models.UnmarshalProposedEntry(bytes.NewReader(body), runtime.JSONConsumer())
+		if err != nil {
+			return
+		}
+		hr, ok := pe.(*models.Hashedrekord)
+		if !ok || hr.APIVersion == nil || *hr.APIVersion != "0.0.1" {
+			return
+		}
+		want, werr := rekorUnmarshal(hr)
+		got, gerr := parseHashedRekordV001(hr)
+		if werr == nil {
+			if gerr != nil {
+				t.Fatalf("rekor accepts, sigaudit refuses: %v", gerr)
+			}
+			wj, _ := json.Marshal(want.HashedRekordObj)
+			gj, _ := json.Marshal(got.HashedRekordObj)
+			if !bytes.Equal(wj, gj) {
+				t.Fatalf("entries differ:\n%s\n%s", wj, gj)
+			}
+		}
 	})
 }

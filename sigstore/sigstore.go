@@ -102,6 +102,10 @@ type Bundle struct {
 	entries        []*tlog.Entry
 	promise, proof bool
 	insp           Verdict
+	// leaf is the bundle's certificate as inspect parsed it (nil for a
+	// key-signed bundle or one whose certificate does not parse): each
+	// verification gets its own shallow copy instead of parsing it again.
+	leaf *x509.Certificate
 }
 
 // ReadBundle reads a JSON bundle of at most MaxBundleSize bytes.
@@ -127,6 +131,7 @@ func ReadBundle(r io.Reader) (*Bundle, Verdict, error) {
 		err = fmt.Errorf("cannot load bundle (media type %q): %v", head.MediaType, err)
 		return nil, Verdict{Status: st, MediaType: head.MediaType, Reason: err.Error()}, err
 	}
+	bb.leaf = bb.parsedLeaf()
 	bb.insp = bb.inspect()
 	return bb, bb.insp, nil
 }
@@ -140,6 +145,7 @@ func ReadBundle(r io.Reader) (*Bundle, Verdict, error) {
 // v0.2 on) are made here with the same words. Verify then gets the parsed
 // entries through entity. Nothing is skipped: the same checks run, once.
 func parseBundle(raw []byte) (*Bundle, error) {
+	installEntryParser()
 	pb := new(protobundle.Bundle)
 	if err := protojson.Unmarshal(raw, pb); err != nil {
 		return nil, err
@@ -202,14 +208,32 @@ func (e *entity) HasInclusionPromise() bool           { return e.bb.promise }
 func (e *entity) HasInclusionProof() bool             { return e.bb.proof }
 func (e *entity) VerificationContent() (verify.VerificationContent, error) {
 	if !e.vd {
-		e.vc, e.ve = e.Bundle.VerificationContent()
+		if e.bb.leaf != nil {
+			// What bundle.VerificationContent returns for a certificate
+			// (sigstore-go reads no intermediates from a bundle unless
+			// told to), on a copy: Verify edits the leaf's
+			// UnhandledCriticalExtensions.
+			leaf := *e.bb.leaf
+			e.vc = bundle.NewCertificate(&leaf)
+		} else {
+			e.vc, e.ve = e.Bundle.VerificationContent()
+		}
 		e.vd = true
 	}
 	return e.vc, e.ve
 }
 
 func readBounded(r io.Reader, what string) ([]byte, error) {
-	raw, err := io.ReadAll(io.LimitReader(r, MaxBundleSize+1))
+	var raw []byte
+	var err error
+	if l, ok := r.(interface{ Len() int }); ok && l.Len() <= MaxBundleSize {
+		// Bytes already in memory (bytes.Reader, as audit passes them):
+		// one buffer of their size, not io.ReadAll's doublings.
+		raw = make([]byte, l.Len())
+		_, err = io.ReadFull(r, raw)
+	} else {
+		raw, err = io.ReadAll(io.LimitReader(r, MaxBundleSize+1))
+	}
 	if err != nil {
 		return nil, fmt.Errorf("reading %s: %w", what, err)
 	}
@@ -231,14 +255,33 @@ func (b *Bundle) Inspect() Verdict {
 	return b.inspect()
 }
 
+// parsedLeaf is the bundle's leaf certificate, parsed once for every
+// verification of b, when the verification content is that certificate
+// alone (bundle.VerificationContent's answer for every certificate bundle
+// sigaudit builds); nil otherwise, and each verification parses its own.
+func (b *Bundle) parsedLeaf() *x509.Certificate {
+	vc, err := b.b.VerificationContent()
+	if err != nil {
+		return nil
+	}
+	if _, ok := vc.(*bundle.Certificate); !ok || len(vc.Intermediates()) > 0 {
+		return nil
+	}
+	return vc.Certificate()
+}
+
 func (b *Bundle) inspect() Verdict {
 	v := Verdict{MediaType: b.b.MediaType}
 	v.Version, _ = b.b.Version()
-	if vc, err := b.b.VerificationContent(); err == nil {
-		if cert := vc.Certificate(); cert != nil {
-			if s, err := certificate.SummarizeCertificate(cert); err == nil {
-				v.Identity, v.Issuer = s.SubjectAlternativeName, s.Issuer
-			}
+	cert := b.leaf
+	if cert == nil {
+		if vc, err := b.b.VerificationContent(); err == nil {
+			cert = vc.Certificate()
+		}
+	}
+	if cert != nil {
+		if s, err := certificate.SummarizeCertificate(cert); err == nil {
+			v.Identity, v.Issuer = s.SubjectAlternativeName, s.Issuer
 		}
 	}
 	if ms := b.b.GetMessageSignature(); ms != nil && ms.GetMessageDigest() != nil {

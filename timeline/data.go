@@ -3,6 +3,7 @@ package timeline
 import (
 	"bytes"
 	_ "embed"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
@@ -114,6 +115,21 @@ func (d *Date) UnmarshalYAML(n *yaml.Node) error {
 	return nil
 }
 
+// UnmarshalJSON reads a date written as a string (for the embedded
+// timeline, see parseEmbedded).
+func (d *Date) UnmarshalJSON(b []byte) error {
+	var str string
+	if err := json.Unmarshal(b, &str); err != nil {
+		return errors.New("bad date: want a string YYYY-MM-DD or YYYY-MM")
+	}
+	v, err := ParseDate(str)
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
+}
+
 // MarshalText writes the date as it was given.
 func (d Date) MarshalText() ([]byte, error) { return []byte(d.String()), nil }
 
@@ -194,16 +210,16 @@ type Extra struct {
 
 // Data is the whole release-line file, embedded or from a policy file.
 type Data struct {
-	root           *yaml.Node        // positions, for error messages
-	Schema         int               `yaml:"schema"`
-	Updated        string            `yaml:"updated"` // when the data was last reviewed
-	PEP761Accepted Date              `yaml:"pep761_accepted"`
-	Sources        map[string]string `yaml:"sources"`
-	Managers       []Manager         `yaml:"managers"`
-	Lines          []Line            `yaml:"lines"`
-	ArtifactKinds  []ArtifactKind    `yaml:"artifact_kinds"`
-	Lapses         []Lapse           `yaml:"lapses"`
-	Extras         []Extra           `yaml:"extras"`
+	root           func() *yaml.Node // positions, for error messages (parsed when one is needed)
+	Schema         int               `yaml:"schema" json:"schema"`
+	Updated        string            `yaml:"updated" json:"updated"` // when the data was last reviewed
+	PEP761Accepted Date              `yaml:"pep761_accepted" json:"pep761_accepted"`
+	Sources        map[string]string `yaml:"sources" json:"sources"`
+	Managers       []Manager         `yaml:"managers" json:"managers"`
+	Lines          []Line            `yaml:"lines" json:"lines"`
+	ArtifactKinds  []ArtifactKind    `yaml:"artifact_kinds" json:"artifact_kinds"`
+	Lapses         []Lapse           `yaml:"lapses" json:"lapses"`
+	Extras         []Extra           `yaml:"extras" json:"extras"`
 }
 
 // ValidationError is a problem in a release-line file, with where it is.
@@ -247,8 +263,15 @@ func ParseData(r io.Reader, name string, partial bool) (*Data, error) {
 		return nil, &ValidationError{File: name, Msg: fmt.Sprintf("larger than %d bytes", maxDataSize)}
 	}
 	var d Data
-	var root yaml.Node
-	rootErr := yaml.Unmarshal(b, &root)
+	// The file is parsed once, into d; the node tree that gives the line
+	// of a field is parsed again only for an error message.
+	root := sync.OnceValue(func() *yaml.Node {
+		var n yaml.Node
+		if yaml.Unmarshal(b, &n) != nil {
+			return &yaml.Node{}
+		}
+		return &n
+	})
 	dec := yaml.NewDecoder(bytes.NewReader(b))
 	dec.KnownFields(true)
 	if err := dec.Decode(&d); err != nil {
@@ -256,15 +279,42 @@ func ParseData(r io.Reader, name string, partial bool) (*Data, error) {
 			return nil, &ValidationError{File: name, Msg: "empty file"}
 		}
 		ve := yamlError(name, err)
-		if rootErr == nil && ve.Line > 0 {
-			if f := fieldAtLine(&root, ve.Line, ""); f != "" {
+		if ve.Line > 0 {
+			if f := fieldAtLine(root(), ve.Line, ""); f != "" {
 				ve.Field = f
 			}
 		}
 		return nil, ve
 	}
-	d.root = &root
-	if err := d.validate(name, &root, partial); err != nil {
+	d.root = root
+	if err := d.validate(name, root, partial); err != nil {
+		return nil, err
+	}
+	return &d, nil
+}
+
+// parseEmbedded is ParseData for the timeline compiled into sigaudit,
+// which is JSON: encoding/json decodes it in a fraction of yaml.v3's time
+// (the embedded timeline is read by every command that checks artifacts).
+// The result is validated the same way; TestEmbeddedJSONMatchesYAML
+// checks that it is exactly what ParseData gives. Anything encoding/json
+// refuses goes to ParseData, for its error message.
+func parseEmbedded(b []byte, name string) (*Data, error) {
+	var d Data
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.DisallowUnknownFields()
+	if err := dec.Decode(&d); err != nil || dec.More() {
+		return ParseData(bytes.NewReader(b), name, false)
+	}
+	root := sync.OnceValue(func() *yaml.Node {
+		var n yaml.Node
+		if yaml.Unmarshal(b, &n) != nil {
+			return &yaml.Node{}
+		}
+		return &n
+	})
+	d.root = root
+	if err := d.validate(name, root, false); err != nil {
 		return nil, err
 	}
 	return &d, nil
@@ -309,6 +359,8 @@ func fieldAtLine(n *yaml.Node, line int, path string) string {
 
 var yamlLineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`line ([0-9]+): (.*)`) })
 
+var unknownFieldRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`field (\S+) not found`) })
+
 func yamlError(name string, err error) *ValidationError {
 	msg := err.Error()
 	msg = strings.TrimPrefix(msg, "yaml: ")
@@ -318,7 +370,7 @@ func yamlError(name string, err error) *ValidationError {
 	if m := yamlLineRE().FindStringSubmatch(first); m != nil {
 		ve.Line, _ = strconv.Atoi(m[1])
 		ve.Msg = m[2]
-		if f := regexp.MustCompile(`field (\S+) not found`).FindStringSubmatch(m[2]); f != nil {
+		if f := unknownFieldRE().FindStringSubmatch(m[2]); f != nil {
 			ve.Field = f[1]
 			ve.Msg = "unknown field " + strconv.Quote(f[1])
 		}
@@ -330,6 +382,9 @@ func yamlError(name string, err error) *ValidationError {
 // nodeLine finds the source line of a path like ("lines", 3, "end_of_life").
 func nodeLine(root *yaml.Node, path ...any) int {
 	n := root
+	if n == nil {
+		return 0
+	}
 	if n.Kind == yaml.DocumentNode && len(n.Content) > 0 {
 		n = n.Content[0]
 	}
@@ -363,7 +418,7 @@ func nodeLine(root *yaml.Node, path ...any) int {
 	return line
 }
 
-func (d *Data) validate(name string, root *yaml.Node, partial bool) error {
+func (d *Data) validate(name string, root func() *yaml.Node, partial bool) error {
 	fail := func(msg string, path ...any) error {
 		var field []string
 		for _, p := range path {
@@ -374,7 +429,7 @@ func (d *Data) validate(name string, root *yaml.Node, partial bool) error {
 				field[len(field)-1] += fmt.Sprintf("[%d]", p)
 			}
 		}
-		return &ValidationError{File: name, Line: nodeLine(root, path...), Field: strings.Join(field, "."), Msg: msg}
+		return &ValidationError{File: name, Line: nodeLine(root(), path...), Field: strings.Join(field, "."), Msg: msg}
 	}
 	if !partial {
 		if d.Schema != 1 {
@@ -556,4 +611,13 @@ func (d *Data) checkRefs(fail func(string, ...any) error) error {
 		}
 	}
 	return nil
+}
+
+// rootNode is the parsed node tree of the file d was read from (for the
+// line of a field in an error message), nil for a Data built otherwise.
+func (d *Data) rootNode() *yaml.Node {
+	if d.root == nil {
+		return nil
+	}
+	return d.root()
 }

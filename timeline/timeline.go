@@ -1,7 +1,6 @@
 package timeline
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
@@ -30,11 +29,11 @@ type Timeline struct {
 func Default() *Timeline { return defaultTimeline() }
 
 var defaultTimeline = sync.OnceValue(func() *Timeline {
-	t, err := New(bytes.NewReader(embedded), "timeline/lines.json (embedded)")
+	d, err := parseEmbedded(embedded, "timeline/lines.json (embedded)")
 	if err != nil {
 		panic("sigaudit: embedded release-line data is invalid: " + err.Error())
 	}
-	return t
+	return newTimeline(d)
 })
 
 // New reads a complete release-line file.
@@ -43,9 +42,13 @@ func New(r io.Reader, name string) (*Timeline, error) {
 	if err != nil {
 		return nil, err
 	}
+	return newTimeline(d), nil
+}
+
+func newTimeline(d *Data) *Timeline {
 	t := &Timeline{accepted: d.PEP761Accepted, managers: map[string]Manager{}, lines: map[string]Line{}, kinds: map[string]ArtifactKind{}}
 	t.add(d)
-	return t, nil
+	return t
 }
 
 func (t *Timeline) add(d *Data) {
@@ -99,12 +102,12 @@ func (t *Timeline) WithPolicy(r io.Reader, name string) (*Timeline, error) {
 	n.add(d)
 	for i, l := range d.Lines {
 		if _, ok := n.managers[l.Manager]; !ok {
-			return nil, &ValidationError{File: name, Line: nodeLine(d.root, "lines", i, "manager"), Field: fmt.Sprintf("lines[%d].manager", i),
+			return nil, &ValidationError{File: name, Line: nodeLine(d.rootNode(), "lines", i, "manager"), Field: fmt.Sprintf("lines[%d].manager", i),
 				Msg: fmt.Sprintf("unknown manager %q (define it under managers)", l.Manager)}
 		}
 		for k, in := range l.Installers {
 			if _, ok := n.managers[in.PGP]; !ok {
-				return nil, &ValidationError{File: name, Line: nodeLine(d.root, "lines", i, "installers", k), Field: fmt.Sprintf("lines[%d].installers.%s", i, k),
+				return nil, &ValidationError{File: name, Line: nodeLine(d.rootNode(), "lines", i, "installers", k), Field: fmt.Sprintf("lines[%d].installers.%s", i, k),
 					Msg: fmt.Sprintf("unknown manager %q", in.PGP)}
 			}
 		}

@@ -9,6 +9,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 )
 
 // Version is a CPython release version: X.Y.Z with an optional pre-release
@@ -23,9 +24,12 @@ type Version struct {
 // name, an API field) cannot make error messages or regexps expensive.
 const maxVersionLen = 32
 
+// Compiled when first used, not at start (sigaudit --version needs neither).
 var (
-	versionRE = regexp.MustCompile(`^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})(?:(a|b|rc)([1-9][0-9]{0,2}))?$`)
-	lineRE    = regexp.MustCompile(`^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$`)
+	versionRE = sync.OnceValue(func() *regexp.Regexp {
+		return regexp.MustCompile(`^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})(?:(a|b|rc)([1-9][0-9]{0,2}))?$`)
+	})
+	lineRE = sync.OnceValue(func() *regexp.Regexp { return regexp.MustCompile(`^(0|[1-9][0-9]{0,2})\.(0|[1-9][0-9]{0,2})$`) })
 )
 
 // ParseVersion parses a CPython version such as "3.13.5", "3.14.0rc2".
@@ -33,7 +37,7 @@ func ParseVersion(s string) (Version, error) {
 	if len(s) > maxVersionLen {
 		return Version{}, fmt.Errorf("malformed version %q…: longer than %d characters", s[:maxVersionLen], maxVersionLen)
 	}
-	m := versionRE.FindStringSubmatch(s)
+	m := versionRE().FindStringSubmatch(s)
 	if m == nil {
 		return Version{}, fmt.Errorf("malformed version %q: want X.Y.Z with an optional aN, bN or rcN suffix (e.g. 3.13.5, 3.15.0a8)", s)
 	}
@@ -49,7 +53,7 @@ func ParseLine(s string) (major, minor int, err error) {
 	if len(s) > maxVersionLen {
 		return 0, 0, fmt.Errorf("malformed release line %q…: longer than %d characters", s[:maxVersionLen], maxVersionLen)
 	}
-	m := lineRE.FindStringSubmatch(s)
+	m := lineRE().FindStringSubmatch(s)
 	if m == nil {
 		return 0, 0, fmt.Errorf("malformed release line %q: want X.Y (e.g. 3.13)", s)
 	}
@@ -58,7 +62,7 @@ func ParseLine(s string) (major, minor int, err error) {
 
 // IsLine reports whether s has the shape of a release line ("3.13") rather
 // than a version.
-func IsLine(s string) bool { return lineRE.MatchString(s) }
+func IsLine(s string) bool { return lineRE().MatchString(s) }
 
 func atoi(s string) int {
 	n, err := strconv.Atoi(s)
