@@ -56,7 +56,6 @@ type htmlPage struct {
 	Chart    template.HTML
 	Rows     []htmlRow // the first htmlPageRows, shown as a table
 	Rest     []htmlRow // the others, inert in a <template>
-	Total    int
 	PageRows int
 	Lines    []string
 	Kinds    []string
@@ -118,7 +117,7 @@ func writeHTML(w io.Writer, r *Report, plan *Plan) error {
 		page.Lines = append(page.Lines, cell(l.Line))
 	}
 	page.Kinds, page.Statuses, page.Codes = sortedKeys(kinds), sortedKeys(statuses), sortedKeys(codes)
-	page.Total, page.PageRows = len(page.Rows), htmlPageRows
+	page.PageRows = htmlPageRows
 	if len(page.Rows) > htmlPageRows {
 		page.Rows, page.Rest = page.Rows[:htmlPageRows], page.Rows[htmlPageRows:]
 	}
