@@ -146,10 +146,10 @@ func TestDigestOnlyHTTPNeededRequests(t *testing.T) {
 	}
 	// Claims for every sibling, so that api-claim-missing is decided from
 	// the listing, not by probing.
-	for n, f := range api {
+	for _, f := range api {
 		u := f.URL
-		f.GPGSignatureFile, f.SigstoreBundleFile, f.SigstoreCertFile, f.SigstoreSignatureFile, f.SBOMFile = u+".asc", u+".sigstore", u+".crt", u+".sig", u+".spdx.json"
-		api[n] = f
+		must(t, api.Add(source.APIRow{URL: u, GPGSignatureFile: u + ".asc", SigstoreBundleFile: u + ".sigstore",
+			SigstoreCertFile: u + ".crt", SigstoreSignatureFile: u + ".sig", SBOMFile: u + ".spdx.json"}))
 	}
 	cs := newCountingServer(t, dir)
 	tr := httpTree(t, dir, cs, true, api)

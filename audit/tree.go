@@ -404,9 +404,7 @@ func (t *Tree) one(ctx context.Context, j job) outcome {
 		if api.SHA256 != "" && len(api.SHA256s) == 0 {
 			f.Digests["api"] = api.SHA256
 		}
-		for suffix := range api.Claims() {
-			f.Claims = append(f.Claims, suffix)
-		}
+		f.Claims = api.Claims()
 	}
 	f.APISize = size
 	f.Artifact = j.list.OpenFunc(ctx, j.name, size)

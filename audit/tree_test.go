@@ -255,8 +255,8 @@ func TestTreeOpensEachFileOnce(t *testing.T) {
 			api := source.API{}
 			for _, n := range []string{"Python-3.13.5.tgz", "Python-3.13.5.tar.xz"} {
 				u := "https://www.python.org/ftp/python/3.13.5/" + n
-				api[n] = source.APIFile{Name: n, URL: u, GPGSignatureFile: u + ".asc", SigstoreBundleFile: u + ".sigstore",
-					SigstoreCertFile: u + ".crt", SigstoreSignatureFile: u + ".sig", SBOMFile: u + ".spdx.json"}
+				must(t, api.Add(source.APIRow{Name: n, URL: u, GPGSignatureFile: u + ".asc", SigstoreBundleFile: u + ".sigstore",
+					SigstoreCertFile: u + ".crt", SigstoreSignatureFile: u + ".sig", SBOMFile: u + ".spdx.json"}))
 			}
 			tr.API = api
 			rep := runTree(t, tr, "3.13.5")

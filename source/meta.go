@@ -76,40 +76,60 @@ func SBOMDigest(sbom []byte, name string) (string, error) {
 }
 
 // APIFile is one release file as python.org's downloads API describes it
-// (api/v2/downloads/release_file/), with only the fields sigaudit uses.
-// Several rows for the same file name are merged into one APIFile: no
-// claim of any row is lost, and differing digests are all kept.
+// (api/v2/downloads/release_file/), with only what an audit uses: several
+// rows (APIRow) for the same file name are merged into one APIFile, no
+// claim of any row is lost, and differing digests are all kept. Claims
+// keeps which sibling files were claimed, not their URLs: a whole-history
+// API is held for the whole audit, so it is kept small (issue 18 item 5).
 type APIFile struct {
-	Name                  string `json:"name"`
-	URL                   string `json:"url"`
-	SHA256                string `json:"sha256_sum"` // the first row's, hex lower-case
-	Size                  int64  `json:"filesize"`   // the largest listed, 0 if none
-	GPGSignatureFile      string `json:"gpg_signature_file"`
-	SigstoreBundleFile    string `json:"sigstore_bundle_file"`
-	SigstoreCertFile      string `json:"sigstore_cert_file"`
-	SigstoreSignatureFile string `json:"sigstore_signature_file"`
-	SBOMFile              string `json:"sbom_spdx2_file"`
+	URL    string // the first row's
+	SHA256 string // the first row's, hex lower-case
+	Size   int64  // the largest listed, 0 if none
 	// SHA256s are the distinct sha256_sum values of every row for this
 	// file, in listing order: more than one is a conflict the audit must
 	// report as a mismatch.
-	SHA256s []string `json:"-"`
+	SHA256s []string
 	// Sizes are the distinct filesize values, in listing order.
-	Sizes []int64 `json:"-"`
+	Sizes []int64
 	// Rows is how many rows of the listing named this file.
-	Rows int `json:"-"`
+	Rows int
+	// claimed has bit i set when some row claimed claimSuffixes[i].
+	claimed uint8
+}
+
+// APIRow is one row of the API's listing, as python.org writes it.
+type APIRow struct {
+	Name                  string  `json:"name"`
+	URL                   string  `json:"url"`
+	SHA256                string  `json:"sha256_sum"`
+	Size                  APISize `json:"filesize"`
+	GPGSignatureFile      string  `json:"gpg_signature_file"`
+	SigstoreBundleFile    string  `json:"sigstore_bundle_file"`
+	SigstoreCertFile      string  `json:"sigstore_cert_file"`
+	SigstoreSignatureFile string  `json:"sigstore_signature_file"`
+	SBOMFile              string  `json:"sbom_spdx2_file"`
+}
+
+// claimSuffixes are the sibling files a row can claim, in Claims' order.
+var claimSuffixes = [...]string{".asc", ".crt", ".sig", ".sigstore", ".spdx.json"}
+
+// claims are r's claim URLs, in claimSuffixes' order.
+func (r *APIRow) claims() [len(claimSuffixes)]string {
+	return [...]string{r.GPGSignatureFile, r.SigstoreCertFile, r.SigstoreSignatureFile, r.SigstoreBundleFile, r.SBOMFile}
 }
 
 // Conflict says whether the rows for this file disagree on its SHA-256
 // or its size.
 func (f APIFile) Conflict() bool { return len(f.SHA256s) > 1 || len(f.Sizes) > 1 }
 
-// Claims maps the sibling suffixes (".asc", ".sigstore", ".crt", ".sig",
-// ".spdx.json") the API says are published for this file to their URLs.
-func (f APIFile) Claims() map[string]string {
-	out := map[string]string{}
-	for suffix, u := range map[string]string{".asc": f.GPGSignatureFile, ".sigstore": f.SigstoreBundleFile, ".crt": f.SigstoreCertFile, ".sig": f.SigstoreSignatureFile, ".spdx.json": f.SBOMFile} {
-		if u != "" {
-			out[suffix] = u
+// Claims returns the sibling suffixes (".asc", ".crt", ".sig",
+// ".sigstore", ".spdx.json", in that order) the API says are published
+// for this file.
+func (f APIFile) Claims() []string {
+	var out []string
+	for i, suffix := range claimSuffixes {
+		if f.claimed&(1<<i) != 0 {
+			out = append(out, suffix)
 		}
 	}
 	return out
@@ -143,8 +163,9 @@ const MaxAPIRows = 500_000
 // tests lower these
 var maxAPIRows, maxAPISize int64 = MaxAPIRows, MaxAPISize
 
-// add merges one row into the API.
-func (a API) add(f APIFile) error {
+// Add merges one row into the API. A row without a URL, or whose file
+// name is not a safe one, is left out.
+func (a API) Add(f APIRow) error {
 	if f.URL == "" {
 		return nil
 	}
@@ -152,7 +173,7 @@ func (a API) add(f APIFile) error {
 	if !SafeName(name) {
 		return nil
 	}
-	if f.Size < 0 {
+	if f.Size < 0 { // a hand-built row
 		return fmt.Errorf("API gives a negative filesize for %s", name)
 	}
 	if f.SHA256 != "" {
@@ -164,71 +185,40 @@ func (a API) add(f APIFile) error {
 	}
 	prev, ok := a[name]
 	if !ok {
-		prev = APIFile{Name: f.Name, URL: sharedURL(f)}
+		prev = APIFile{URL: f.URL}
 	}
 	prev.Rows++
 	if f.SHA256 != "" {
 		if prev.SHA256 == "" {
 			prev.SHA256 = f.SHA256
 		}
-		if !slices.Contains(prev.SHA256s, f.SHA256) {
+		if len(prev.SHA256s) == 0 {
+			prev.SHA256s = []string{prev.SHA256} // one string, not a copy
+		} else if !slices.Contains(prev.SHA256s, f.SHA256) {
 			prev.SHA256s = append(prev.SHA256s, f.SHA256)
 		}
 	}
-	if f.Size > 0 {
-		prev.Size = max(prev.Size, f.Size)
-		if !slices.Contains(prev.Sizes, f.Size) {
-			prev.Sizes = append(prev.Sizes, f.Size)
+	if size := int64(f.Size); size > 0 {
+		prev.Size = max(prev.Size, size)
+		if !slices.Contains(prev.Sizes, size) {
+			prev.Sizes = append(prev.Sizes, size)
 		}
 	}
-	for _, p := range []struct {
-		dst *string
-		src string
-	}{
-		{&prev.Name, f.Name},
-		{&prev.GPGSignatureFile, f.GPGSignatureFile},
-		{&prev.SigstoreBundleFile, f.SigstoreBundleFile},
-		{&prev.SigstoreCertFile, f.SigstoreCertFile},
-		{&prev.SigstoreSignatureFile, f.SigstoreSignatureFile},
-		{&prev.SBOMFile, f.SBOMFile},
-	} {
-		if *p.dst == "" {
-			*p.dst = p.src
+	for i, u := range f.claims() {
+		if u != "" {
+			prev.claimed |= 1 << i
 		}
 	}
 	a[name] = prev
 	return nil
 }
 
-// sharedURL is f.URL, sharing the memory of a claim that is f.URL plus a
-// suffix (python.org's rows all have one): a whole-history API is held
-// for the whole audit, so each string kept counts (issue 18 item 5).
-func sharedURL(f APIFile) string {
-	for _, c := range []string{f.SigstoreBundleFile, f.GPGSignatureFile, f.SBOMFile, f.SigstoreCertFile} {
-		if len(c) > len(f.URL) && c[:len(f.URL)] == f.URL {
-			return c[:len(f.URL)]
-		}
-	}
-	return f.URL
-}
+// APISize is a filesize given as a JSON number, a numeric string or null
+// (read as 0).
+type APISize int64
 
-// apiRow is one row as decoded: only the fields kept.
-type apiRow struct {
-	Name                  string   `json:"name"`
-	URL                   string   `json:"url"`
-	SHA256                string   `json:"sha256_sum"`
-	Size                  flexSize `json:"filesize"`
-	GPGSignatureFile      string   `json:"gpg_signature_file"`
-	SigstoreBundleFile    string   `json:"sigstore_bundle_file"`
-	SigstoreCertFile      string   `json:"sigstore_cert_file"`
-	SigstoreSignatureFile string   `json:"sigstore_signature_file"`
-	SBOMFile              string   `json:"sbom_spdx2_file"`
-}
-
-// flexSize is a filesize given as a JSON number, a numeric string or null.
-type flexSize int64
-
-func (s *flexSize) UnmarshalJSON(b []byte) error {
+// UnmarshalJSON implements json.Unmarshaler.
+func (s *APISize) UnmarshalJSON(b []byte) error {
 	t := strings.Trim(string(b), `"`)
 	if t == "null" || t == "" {
 		*s = 0
@@ -238,7 +228,7 @@ func (s *flexSize) UnmarshalJSON(b []byte) error {
 	if err != nil || n < 0 {
 		return fmt.Errorf("bad filesize %.40q", b)
 	}
-	*s = flexSize(n)
+	*s = APISize(n)
 	return nil
 }
 
@@ -261,16 +251,14 @@ func readAPI(r io.Reader) (API, error) {
 	rows := 0
 	readArray := func() error {
 		for dec.More() {
-			var row apiRow
+			var row APIRow
 			if err := dec.Decode(&row); err != nil {
 				return apiErr(err)
 			}
 			if rows++; int64(rows) > maxAPIRows {
 				return fmt.Errorf("API answer has more than %d rows: %w", maxAPIRows, ErrTooLarge)
 			}
-			if err := api.add(APIFile{Name: row.Name, URL: row.URL, SHA256: row.SHA256, Size: int64(row.Size),
-				GPGSignatureFile: row.GPGSignatureFile, SigstoreBundleFile: row.SigstoreBundleFile,
-				SigstoreCertFile: row.SigstoreCertFile, SigstoreSignatureFile: row.SigstoreSignatureFile, SBOMFile: row.SBOMFile}); err != nil {
+			if err := api.Add(row); err != nil {
 				return err
 			}
 		}

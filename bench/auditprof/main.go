@@ -24,7 +24,18 @@ import (
 func main() {
 	cpu := flag.String("cpuprofile", "cpu.out", "CPU profile `FILE`")
 	mem := flag.String("memprofile", "", "heap profile `FILE` (allocations), written at the end")
+	live := flag.String("liveprofile", "", "heap profile `FILE` of what is live -liveat into the run (after a GC)")
+	liveAt := flag.Duration("liveat", time.Second, "when to write -liveprofile")
 	flag.Parse()
+	if *live != "" {
+		time.AfterFunc(*liveAt, func() {
+			if m, err := os.Create(*live); err == nil {
+				runtime.GC()
+				pprof.Lookup("heap").WriteTo(m, 0)
+				m.Close()
+			}
+		})
+	}
 	f, err := os.Create(*cpu)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)

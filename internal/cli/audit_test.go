@@ -45,15 +45,15 @@ func must(t *testing.T, err error) {
 	}
 }
 
-func readAPI(t *testing.T, dir string) []source.APIFile {
+func readAPI(t *testing.T, dir string) []source.APIRow {
 	b, err := os.ReadFile(filepath.Join(dir, "api.json"))
 	must(t, err)
-	var files []source.APIFile
+	var files []source.APIRow
 	must(t, json.Unmarshal(b, &files))
 	return files
 }
 
-func writeAPI(t *testing.T, dir string, files []source.APIFile) {
+func writeAPI(t *testing.T, dir string, files []source.APIRow) {
 	b, err := json.MarshalIndent(files, "", " ")
 	must(t, err)
 	must(t, os.WriteFile(filepath.Join(dir, "api.json"), b, 0o644))
@@ -67,7 +67,7 @@ func plantedMirror(t *testing.T) (string, map[string][]string) {
 	_, err := mirror.Build(dir, mirror.Options{RealData: realData})
 	must(t, err)
 	api := readAPI(t, dir)
-	byName := map[string]*source.APIFile{}
+	byName := map[string]*source.APIRow{}
 	for i := range api {
 		byName[api[i].Name] = &api[i]
 	}

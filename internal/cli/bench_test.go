@@ -63,7 +63,7 @@ lines:
 `, key.PrimaryKey.Fingerprint)))
 
 	kinds := []string{"Python-%s.tgz", "Python-%s.tar.xz", "python-%s-amd64.exe", "python-%s-embed-amd64.zip"}
-	var api []source.APIFile
+	var api []source.APIRow
 	for i := 0; len(api) < n; i++ {
 		v := fmt.Sprintf("3.99.%d", i)
 		for _, k := range kinds {
@@ -81,7 +81,7 @@ lines:
 				b.Fatal(err)
 			}
 			writeFile(b, p+".asc", sig.Bytes())
-			api = append(api, source.APIFile{URL: "https://www.python.org/ftp/python/" + v + "/" + name, SHA256: hex.EncodeToString(sum[:])})
+			api = append(api, source.APIRow{URL: "https://www.python.org/ftp/python/" + v + "/" + name, SHA256: hex.EncodeToString(sum[:])})
 		}
 	}
 	apiPath := filepath.Join(dir, "api.json")
@@ -142,7 +142,7 @@ func realBundleMirror(b *testing.B, n int) (string, string) {
 	}
 	const digest = "93e583f243454e6e9e4588ca2c2662206ad961659863277afcdb96801647d640"
 	kinds := []string{"Python-%s.tgz", "Python-%s.tar.xz", "python-%s-amd64.exe", "python-%s-embed-amd64.zip"}
-	var api []source.APIFile
+	var api []source.APIRow
 	for i := 0; len(api) < n; i++ {
 		v := fmt.Sprintf("3.13.%d", 100+i)
 		for _, k := range kinds {
@@ -154,7 +154,7 @@ func realBundleMirror(b *testing.B, n int) (string, string) {
 			if err := os.WriteFile(p+".sigstore", bundle, 0o644); err != nil {
 				b.Fatal(err)
 			}
-			api = append(api, source.APIFile{URL: "https://www.python.org/ftp/python/" + v + "/" + name, SHA256: digest})
+			api = append(api, source.APIRow{URL: "https://www.python.org/ftp/python/" + v + "/" + name, SHA256: digest})
 		}
 	}
 	apiPath := filepath.Join(dir, "api.json")

@@ -7,6 +7,7 @@ import (
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -65,7 +66,7 @@ func TestHistoryServed(t *testing.T) {
 		}
 		arts += len(l.Artifacts(""))
 		for _, n := range l.Artifacts("") {
-			if f, ok := api[n]; !ok || f.Dir() != l.Version || f.SigstoreBundleFile == "" || !l.Has(n+".sigstore") {
+			if f, ok := api[n]; !ok || f.Dir() != l.Version || !slices.Contains(f.Claims(), ".sigstore") || !l.Has(n+".sigstore") {
 				t.Errorf("%s/%s: API %+v", l.Version, n, f)
 			}
 		}
@@ -95,7 +96,7 @@ func TestHistoryServed(t *testing.T) {
 						t.Error(err)
 					}
 				}
-				for suf := range api[j.name].Claims() {
+				for _, suf := range api[j.name].Claims() {
 					if ok, err := j.l.Exists(ctx, j.name+suf); !ok || err != nil {
 						t.Errorf("%s%s: claimed, %v %v", j.name, suf, ok, err)
 					}

@@ -40,7 +40,7 @@ func Build(dst string, o Options) (source.API, error) {
 	if err := json.Unmarshal(b, &man); err != nil {
 		return nil, err
 	}
-	var api []source.APIFile
+	var api []source.APIRow
 	for _, m := range man {
 		ver := path.Base(path.Dir(m.URL))
 		dir := filepath.Join(dst, ver)
@@ -50,7 +50,7 @@ func Build(dst string, o Options) (source.API, error) {
 		if err := copyFile(filepath.Join(o.RealData, "sigstore-bundles", filepath.Base(m.File)), filepath.Join(dir, m.Artifact+".sigstore")); err != nil {
 			return nil, err
 		}
-		f := source.APIFile{Name: m.Artifact, URL: m.URL, SHA256: m.SHA256, SigstoreBundleFile: m.URL + ".sigstore"}
+		f := source.APIRow{Name: m.Artifact, URL: m.URL, SHA256: m.SHA256, SigstoreBundleFile: m.URL + ".sigstore"}
 		for _, ascDir := range []string{"asc", filepath.Join("pgp", "signatures")} {
 			asc := filepath.Join(o.RealData, ascDir, m.Artifact+".asc")
 			if _, err := os.Stat(asc); err == nil {
