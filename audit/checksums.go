@@ -52,6 +52,7 @@ type ChecksumOptions struct {
 // "bound by signer and time" only. Anything else is unproven.
 func ChecksumsWith(rep *report.Report, o ChecksumOptions) *report.Checksums {
 	out := &report.Checksums{}
+	bundles := bundleNames(rep)
 	for _, a := range rep.Artifacts {
 		reject := func(status string, p *report.Proof, format string, args ...any) {
 			out.Rejected = append(out.Rejected, report.Rejected{Name: a.Name, Version: a.Version, Status: status, Reason: fmt.Sprintf(format, args...), Proof: p})
@@ -64,7 +65,7 @@ func ChecksumsWith(rep *report.Report, o ChecksumOptions) *report.Checksums {
 			continue
 		}
 		s := a.Sigstore
-		p := proveDigest(a, rep)
+		p := proveDigest(a, bundles)
 		switch {
 		case hasBlocker(a):
 			reject("unverified", p, "%s", findingText(a, isBlocker))
@@ -140,9 +141,25 @@ func findingText(a report.Artifact, keep func(report.Finding) bool) string {
 	return strings.Join(msgs, "; ")
 }
 
+// releaseDigest is a bundle digest within one release.
+type releaseDigest struct{ version, digest string }
+
+// bundleNames indexes the report once: the artifacts whose bundle names
+// each digest, per release (rule (c) without a scan per artifact).
+func bundleNames(rep *report.Report) map[releaseDigest][]string {
+	out := map[releaseDigest][]string{}
+	for _, o := range rep.Artifacts {
+		if d := o.Digests["bundle"]; d != "" {
+			k := releaseDigest{o.Version, d}
+			out[k] = append(out[k], o.Name)
+		}
+	}
+	return out
+}
+
 // proveDigest says which of (a)-(d) hold for an artifact's bundle digest,
-// from its audit and the other artifacts of the report.
-func proveDigest(a report.Artifact, rep *report.Report) *report.Proof {
+// from its audit and the bundles of the report (bundleNames).
+func proveDigest(a report.Artifact, bundles map[releaseDigest][]string) *report.Proof {
 	s := a.Sigstore
 	p := &report.Proof{Independent: []string{}}
 	if s.Digest == "" {
@@ -159,8 +176,8 @@ func proveDigest(a report.Artifact, rep *report.Report) *report.Proof {
 	// (c): no other artifact of the release has a bundle for this digest,
 	// unless an independent source says the digest is this artifact's.
 	p.UniqueInRelease = !hasCode(a.Findings, report.CodeDigestMismatch)
-	for _, o := range rep.Artifacts {
-		if o.Name != a.Name && o.Version == a.Version && o.Digests["bundle"] == s.Digest && !ownDigest(a, s.Digest) {
+	for _, name := range bundles[releaseDigest{a.Version, s.Digest}] {
+		if name != a.Name && !ownDigest(a, s.Digest) {
 			p.UniqueInRelease = false
 		}
 	}
