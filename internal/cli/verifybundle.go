@@ -106,34 +106,9 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	if f.bundlePath == "" {
 		return errNoBundle()
 	}
-	var id sigstore.Identity
-	for _, p := range []struct {
-		s   *spellings
-		dst *string
-	}{{&f.identity, &id.SAN}, {&f.issuer, &id.Issuer}, {&f.identityRegexp, &id.SANRegexp}, {&f.issuerRegexp, &id.IssuerRegexp}} {
-		v, err := p.s.value()
-		if err != nil {
-			return err
-		}
-		*p.dst = v
-	}
-	hasSAN, hasIssuer := id.SAN != "" || id.SANRegexp != "", id.Issuer != "" || id.IssuerRegexp != ""
-	if id.SAN != "" && id.SANRegexp != "" {
-		return conflictErr("--identity", "--identity-regexp")
-	}
-	if id.Issuer != "" && id.IssuerRegexp != "" {
-		return conflictErr("--issuer", "--issuer-regexp")
-	}
-	for _, re := range []string{id.SANRegexp, id.IssuerRegexp} {
-		if _, err := regexp.Compile(re); err != nil {
-			return errBadRegexp(re, err)
-		}
-	}
-	if (f.keyPath == "") == (!hasSAN && !hasIssuer) {
-		return errKeyOrIdentity()
-	}
-	if f.keyPath == "" && (!hasSAN || !hasIssuer) {
-		return errIdentityIssuer()
+	id, err := f.identityFlags()
+	if err != nil {
+		return err
 	}
 	if (len(pos) == 1) == (f.sha != "") || len(pos) > 1 {
 		return errArtifactOrDigest()
@@ -146,40 +121,16 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	if err := f.trust.check(); err != nil {
 		return err
 	}
-	var exp sigstore.Expect
-	if f.keyPath != "" {
-		pemBytes, err := readLocal(f.keyPath, 64<<10)
-		if err != nil {
-			return errReadKey(err)
-		}
-		pk, err := cryptoutils.UnmarshalPEMToPublicKey(pemBytes)
-		if err != nil {
-			return errBadKey(f.keyPath, err)
-		}
-		exp.PublicKey = pk
-	} else {
-		exp.Identities = []sigstore.Identity{id}
+	exp, err := f.expect(id)
+	if err != nil {
+		return err
 	}
-	var art sigstore.Artifact
-	name := ""
-	if f.sha != "" {
-		d, ok := source.NormalizeSHA256(f.sha)
-		if !ok {
-			return sha256Err(f.sha)
-		}
-		art.SHA256, _ = hex.DecodeString(d)
-		name = "sha256:" + d
-	} else {
-		fh, err := openRegular(pos[0])
-		if err != nil {
-			if errors.Is(err, source.ErrNotFound) || errors.Is(err, source.ErrNotRegular) {
-				return errArtifactPath(err)
-			}
-			return errReadArtifact(err)
-		}
-		defer fh.Close()
-		art.Reader = fh
-		name = filepath.Base(pos[0])
+	art, name, err := f.artifact(pos)
+	if err != nil {
+		return err
+	}
+	if c, ok := art.Reader.(io.Closer); ok {
+		defer c.Close()
 	}
 	_, verifier, err := f.trust.loaders()
 	if err != nil {
@@ -189,21 +140,9 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	if err != nil {
 		return userErr(err)
 	}
-	raw, err := readLocal(f.bundlePath, sigstore.MaxBundleSize)
-	var verdict sigstore.Verdict
+	verdict, err := bundleVerdict(f.bundlePath, v, art, exp)
 	if err != nil {
-		if errors.Is(err, source.ErrTooLarge) {
-			verdict = sigstore.Verdict{Status: sigstore.Malformed, Reason: err.Error()}
-		} else {
-			if errors.Is(err, source.ErrUnreadable) {
-				return errReadBundle(err)
-			}
-			return errBundlePath(err)
-		}
-	} else if b, lv, err := sigstore.ReadBundle(bytes.NewReader(raw)); err != nil {
-		verdict = lv
-	} else {
-		verdict = v.VerifyBundle(b, art, exp)
+		return err
 	}
 	if art.Reader != nil {
 		io.Copy(io.Discard, art.Reader)
@@ -218,6 +157,105 @@ func runVerifyBundle(e *env, pos []string, f *verifyBundleFlags) error {
 	rep := &report.Report{Artifacts: []report.Artifact{audit.BundleArtifact(name, f.bundlePath, verdict)}}
 	f.rf.trustedRoot, f.rf.tufCache = f.trust.trustedRoot, f.trust.tufCache
 	return f.rf.emit(e, rep)
+}
+
+// identityFlags is the expected identity the flags give, each value
+// under any of its spellings, checked: one of a value and its regexp, a
+// SAN and an issuer together, or --key alone.
+func (f *verifyBundleFlags) identityFlags() (sigstore.Identity, error) {
+	var id sigstore.Identity
+	for _, p := range []struct {
+		s   *spellings
+		dst *string
+	}{{&f.identity, &id.SAN}, {&f.issuer, &id.Issuer}, {&f.identityRegexp, &id.SANRegexp}, {&f.issuerRegexp, &id.IssuerRegexp}} {
+		v, err := p.s.value()
+		if err != nil {
+			return id, err
+		}
+		*p.dst = v
+	}
+	hasSAN, hasIssuer := id.SAN != "" || id.SANRegexp != "", id.Issuer != "" || id.IssuerRegexp != ""
+	if id.SAN != "" && id.SANRegexp != "" {
+		return id, conflictErr("--identity", "--identity-regexp")
+	}
+	if id.Issuer != "" && id.IssuerRegexp != "" {
+		return id, conflictErr("--issuer", "--issuer-regexp")
+	}
+	for _, re := range []string{id.SANRegexp, id.IssuerRegexp} {
+		if _, err := regexp.Compile(re); err != nil {
+			return id, errBadRegexp(re, err)
+		}
+	}
+	if (f.keyPath == "") == (!hasSAN && !hasIssuer) {
+		return id, errKeyOrIdentity()
+	}
+	if f.keyPath == "" && (!hasSAN || !hasIssuer) {
+		return id, errIdentityIssuer()
+	}
+	return id, nil
+}
+
+// expect is what the bundle must be signed by: the --key, or id.
+func (f *verifyBundleFlags) expect(id sigstore.Identity) (sigstore.Expect, error) {
+	var exp sigstore.Expect
+	if f.keyPath == "" {
+		exp.Identities = []sigstore.Identity{id}
+		return exp, nil
+	}
+	pemBytes, err := readLocal(f.keyPath, 64<<10)
+	if err != nil {
+		return exp, errReadKey(err)
+	}
+	pk, err := cryptoutils.UnmarshalPEMToPublicKey(pemBytes)
+	if err != nil {
+		return exp, errBadKey(f.keyPath, err)
+	}
+	exp.PublicKey = pk
+	return exp, nil
+}
+
+// artifact is what the bundle must sign: the --sha256 digest, or the one
+// file named (open, regular; the caller closes it), and the name the
+// output gives it.
+func (f *verifyBundleFlags) artifact(pos []string) (sigstore.Artifact, string, error) {
+	var art sigstore.Artifact
+	if f.sha != "" {
+		d, ok := source.NormalizeSHA256(f.sha)
+		if !ok {
+			return art, "", sha256Err(f.sha)
+		}
+		art.SHA256, _ = hex.DecodeString(d)
+		return art, "sha256:" + d, nil
+	}
+	fh, err := openRegular(pos[0])
+	if err != nil {
+		if errors.Is(err, source.ErrNotFound) || errors.Is(err, source.ErrNotRegular) {
+			return art, "", errArtifactPath(err)
+		}
+		return art, "", errReadArtifact(err)
+	}
+	art.Reader = fh
+	return art, filepath.Base(pos[0]), nil
+}
+
+// bundleVerdict reads the bundle file and verifies it: a bundle too large
+// or unreadable as a bundle is a verdict (malformed), a path that is not
+// a readable regular file an error.
+func bundleVerdict(path string, v *sigstore.Verifier, art sigstore.Artifact, exp sigstore.Expect) (sigstore.Verdict, error) {
+	raw, err := readLocal(path, sigstore.MaxBundleSize)
+	switch {
+	case errors.Is(err, source.ErrTooLarge):
+		return sigstore.Verdict{Status: sigstore.Malformed, Reason: err.Error()}, nil
+	case errors.Is(err, source.ErrUnreadable):
+		return sigstore.Verdict{}, errReadBundle(err)
+	case err != nil:
+		return sigstore.Verdict{}, errBundlePath(err)
+	}
+	b, lv, err := sigstore.ReadBundle(bytes.NewReader(raw))
+	if err != nil {
+		return lv, nil
+	}
+	return v.VerifyBundle(b, art, exp), nil
 }
 
 // okLine is verify-bundle's default output: "OK: FILE (identity, issuer,
