@@ -315,56 +315,12 @@ func updateTrust(ctx context.Context, o TrustOptions) (TrustState, error) {
 	}
 	defer os.RemoveAll(staging)
 
-	// Start from the metadata trusted so far, so that rollback and freeze
-	// are detected against it.
-	for _, name := range []string{"root.json", "timestamp.json", "snapshot.json", "targets.json"} {
-		b, err := readRootFile(filepath.Join(metaDir, name))
-		if errors.Is(err, fs.ErrNotExist) {
-			continue
-		}
-		if err != nil {
-			return TrustState{}, fmt.Errorf("cached TUF metadata: %v", err)
-		}
-		if err := os.WriteFile(filepath.Join(staging, name), b, 0o600); err != nil {
-			return TrustState{}, err
-		}
-		if name == "root.json" {
-			cv, err1 := tufRootVersion(b)
-			av, _ := tufRootVersion(anchor)
-			if err1 == nil && cv >= av {
-				anchor = b
-			}
-		}
-	}
-
-	cfg, err := config.New(repo, anchor)
+	anchor, err = seedStaging(metaDir, staging, anchor)
 	if err != nil {
 		return TrustState{}, err
 	}
-	cfg.LocalMetadataDir = staging
-	cfg.LocalTargetsDir = filepath.Join(staging, "targets")
-	cfg.Fetcher = &httpFetcher{ctx: ctx, c: hc}
-	cfg.PrefixTargetsWithHash = true
-	up, err := updater.New(cfg)
+	data, err := fetchTrustedRoot(ctx, repo, anchor, staging, hc, now)
 	if err != nil {
-		return TrustState{}, fmt.Errorf("initial TUF root: %v", err)
-	}
-	up.UnsafeSetRefTime(now().UTC())
-	if err := up.Refresh(); err != nil {
-		return TrustState{}, fmt.Errorf("TUF metadata from %s: %w%s", repo, err, explainTUF(err))
-	}
-	ti, err := up.GetTargetInfo(cacheRootFile)
-	if err != nil {
-		return TrustState{}, fmt.Errorf("TUF repository %s: %w%s", repo, err, explainTUF(err))
-	}
-	if ti.Length <= 0 || ti.Length > MaxBundleSize {
-		return TrustState{}, fmt.Errorf("TUF repository %s: %s is %d bytes, not within 1..%d", repo, cacheRootFile, ti.Length, MaxBundleSize)
-	}
-	_, data, err := up.DownloadTarget(ti, filepath.Join(staging, "targets", cacheRootFile), "")
-	if err != nil {
-		return TrustState{}, fmt.Errorf("TUF target %s from %s: %w%s", cacheRootFile, repo, err, explainTUF(err))
-	}
-	if _, err := parseRoot("TUF target "+cacheRootFile, data); err != nil {
 		return TrustState{}, err
 	}
 	info, _ := DescribeRoot(data)
@@ -378,41 +334,108 @@ func updateTrust(ctx context.Context, o TrustOptions) (TrustState, error) {
 	if err != nil {
 		return TrustState{}, err
 	}
-
-	// Install: metadata first, then the root, then its state. Until the
-	// root's rename, the previous root is what CurrentTrust returns.
-	if err := os.RemoveAll(filepath.Join(staging, "targets")); err != nil {
-		return TrustState{}, err
-	}
-	if err := os.MkdirAll(filepath.Dir(metaDir), 0o700); err != nil {
-		return TrustState{}, err
-	}
-	aside := ""
-	if _, err := os.Lstat(metaDir); err == nil {
-		aside = metaDir + ".old-" + randHex()
-		if err := os.Rename(metaDir, aside); err != nil {
-			return TrustState{}, err
-		}
-	}
-	if err := os.Rename(staging, metaDir); err != nil {
-		if aside != "" {
-			_ = os.Rename(aside, metaDir)
-		}
-		return TrustState{}, err
-	}
-	if aside != "" {
-		_ = os.RemoveAll(aside)
-	}
-	if err := writeFileAtomic(filepath.Join(o.CacheDir, cacheRootFile), data, 0o644); err != nil {
-		return TrustState{}, err
-	}
-	if err := writeFileAtomic(filepath.Join(o.CacheDir, cacheStateFile), state, 0o644); err != nil {
+	if err := installTrust(o.CacheDir, metaDir, staging, data, state); err != nil {
 		return TrustState{}, err
 	}
 	return TrustState{
 		Origin: OriginTUFCache, Path: filepath.Join(o.CacheDir, cacheRootFile),
 		Repository: repo, Updated: cs.Updated, TUFRootVersion: rv, AsOf: cs.Updated, Info: info,
 	}, nil
+}
+
+// seedStaging copies the metadata trusted so far into staging, so that
+// rollback and freeze are detected against it, and returns the root to
+// start from: the cached one when it is not older than anchor.
+func seedStaging(metaDir, staging string, anchor []byte) ([]byte, error) {
+	for _, name := range []string{"root.json", "timestamp.json", "snapshot.json", "targets.json"} {
+		b, err := readRootFile(filepath.Join(metaDir, name))
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("cached TUF metadata: %v", err)
+		}
+		if err := os.WriteFile(filepath.Join(staging, name), b, 0o600); err != nil {
+			return nil, err
+		}
+		if name == "root.json" {
+			cv, err1 := tufRootVersion(b)
+			av, _ := tufRootVersion(anchor)
+			if err1 == nil && cv >= av {
+				anchor = b
+			}
+		}
+	}
+	return anchor, nil
+}
+
+// fetchTrustedRoot refreshes the TUF metadata of repo into staging (go-tuf
+// checks signatures, versions, expiry, lengths and hashes) and returns
+// the trusted root target it names, parsed once to check it.
+func fetchTrustedRoot(ctx context.Context, repo string, anchor []byte, staging string, hc *http.Client, now func() time.Time) ([]byte, error) {
+	cfg, err := config.New(repo, anchor)
+	if err != nil {
+		return nil, err
+	}
+	cfg.LocalMetadataDir = staging
+	cfg.LocalTargetsDir = filepath.Join(staging, "targets")
+	cfg.Fetcher = &httpFetcher{ctx: ctx, c: hc}
+	cfg.PrefixTargetsWithHash = true
+	up, err := updater.New(cfg)
+	if err != nil {
+		return nil, fmt.Errorf("initial TUF root: %v", err)
+	}
+	up.UnsafeSetRefTime(now().UTC())
+	if err := up.Refresh(); err != nil {
+		return nil, fmt.Errorf("TUF metadata from %s: %w%s", repo, err, explainTUF(err))
+	}
+	ti, err := up.GetTargetInfo(cacheRootFile)
+	if err != nil {
+		return nil, fmt.Errorf("TUF repository %s: %w%s", repo, err, explainTUF(err))
+	}
+	if ti.Length <= 0 || ti.Length > MaxBundleSize {
+		return nil, fmt.Errorf("TUF repository %s: %s is %d bytes, not within 1..%d", repo, cacheRootFile, ti.Length, MaxBundleSize)
+	}
+	_, data, err := up.DownloadTarget(ti, filepath.Join(staging, "targets", cacheRootFile), "")
+	if err != nil {
+		return nil, fmt.Errorf("TUF target %s from %s: %w%s", cacheRootFile, repo, err, explainTUF(err))
+	}
+	if _, err := parseRoot("TUF target "+cacheRootFile, data); err != nil {
+		return nil, err
+	}
+	return data, nil
+}
+
+// installTrust puts an update in place: metadata first, then the root,
+// then its state. Until the root's rename, the previous root is what
+// CurrentTrust returns.
+func installTrust(cacheDir, metaDir, staging string, root, state []byte) error {
+	if err := os.RemoveAll(filepath.Join(staging, "targets")); err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(metaDir), 0o700); err != nil {
+		return err
+	}
+	aside := ""
+	if _, err := os.Lstat(metaDir); err == nil {
+		aside = metaDir + ".old-" + randHex()
+		if err := os.Rename(metaDir, aside); err != nil {
+			return err
+		}
+	}
+	if err := os.Rename(staging, metaDir); err != nil {
+		if aside != "" {
+			_ = os.Rename(aside, metaDir)
+		}
+		return err
+	}
+	if aside != "" {
+		_ = os.RemoveAll(aside)
+	}
+	if err := writeFileAtomic(filepath.Join(cacheDir, cacheRootFile), root, 0o644); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(cacheDir, cacheStateFile), state, 0o644)
 }
 
 // explainTUF names the attack or fault a go-tuf error stands for.
