@@ -441,6 +441,22 @@ func (d *Data) validate(name string, root func() *yaml.Node, partial bool) error
 	} else if d.Schema != 0 && d.Schema != 1 {
 		return fail(fmt.Sprintf("unsupported schema %d (want 1)", d.Schema), "schema")
 	}
+	for _, check := range []func(failFunc, bool) error{d.validateManagers, d.validateLines, d.validateKinds, d.validateLapses} {
+		if err := check(fail, partial); err != nil {
+			return err
+		}
+	}
+	if !partial {
+		return d.checkRefs(fail)
+	}
+	return nil
+}
+
+// failFunc makes the ValidationError of a field given by its path
+// ("lines", 3, "issuer").
+type failFunc func(msg string, path ...any) error
+
+func (d *Data) validateManagers(fail failFunc, partial bool) error {
 	managers := map[string]bool{}
 	for i, m := range d.Managers {
 		if m.ID == "" {
@@ -464,6 +480,10 @@ func (d *Data) validate(name string, root func() *yaml.Node, partial bool) error
 			}
 		}
 	}
+	return nil
+}
+
+func (d *Data) validateLines(fail failFunc, partial bool) error {
 	lines := map[string]bool{}
 	for i, l := range d.Lines {
 		if _, _, err := ParseLine(l.Line); err != nil {
@@ -514,6 +534,11 @@ func (d *Data) validate(name string, root func() *yaml.Node, partial bool) error
 			}
 		}
 	}
+	return nil
+}
+
+// validateKinds checks the artifact kinds and compiles their match.
+func (d *Data) validateKinds(fail failFunc, partial bool) error {
 	kinds := map[string]bool{}
 	for i := range d.ArtifactKinds {
 		k := &d.ArtifactKinds[i]
@@ -558,6 +583,11 @@ func (d *Data) validate(name string, root func() *yaml.Node, partial bool) error
 			}
 		}
 	}
+	return nil
+}
+
+// validateLapses checks the recorded lapses and extras.
+func (d *Data) validateLapses(fail failFunc, _ bool) error {
 	for i, l := range d.Lapses {
 		if _, err := ParseVersion(l.Dir); err != nil {
 			return fail(err.Error(), "lapses", i, "dir")
@@ -582,9 +612,6 @@ func (d *Data) validate(name string, root func() *yaml.Node, partial bool) error
 		if x.Evidence == "" {
 			return fail("missing", "extras", i, "evidence")
 		}
-	}
-	if !partial {
-		return d.checkRefs(fail)
 	}
 	return nil
 }
