@@ -364,30 +364,41 @@ func (t *Timeline) ExpectFile(v Version, kind, name string, opt Options) (Expect
 		what = rule.Kind
 	}
 
-	// PGP.
-	signerID := ""
-	if known && rule.PGP == PGPSigned {
-		switch {
-		case rule.Signer == "manager":
-			signerID = line.Manager
-		case rule.Signer == "installer":
-			in, ok := line.Installers[kind]
-			if !ok && rule.Of != "" {
-				in, ok = line.Installers[rule.Of]
-			}
-			if ok {
-				signerID = in.PGP
-			}
-		default:
-			signerID = line.Installers[strings.TrimPrefix(rule.Signer, "installer:")].PGP
-		}
-	} else if !known && kind == "source" {
-		signerID = line.Manager // a timeline without artifact_kinds (old policy data)
-	} else if !known {
-		if in, ok := line.Installers[kind]; ok {
-			signerID = in.PGP
-		}
+	t.expectPGP(&e, line, pgpSigner(line, kind, rule, known), what, rule, known, opt)
+	if err := t.expectSigstore(&e, v, line, kind, name); err != nil {
+		return Expectation{}, err
 	}
+	return e, nil
+}
+
+// pgpSigner is the id of the manager whose key signs kind's artifacts of
+// line ("" when none is on record): the line's manager, or an installer
+// signer as rule says.
+func pgpSigner(line Line, kind string, rule ArtifactKind, known bool) string {
+	switch {
+	case known && rule.PGP == PGPSigned && rule.Signer == "manager":
+		return line.Manager
+	case known && rule.PGP == PGPSigned && rule.Signer == "installer":
+		in, ok := line.Installers[kind]
+		if !ok && rule.Of != "" {
+			in = line.Installers[rule.Of]
+		}
+		return in.PGP
+	case known && rule.PGP == PGPSigned:
+		return line.Installers[strings.TrimPrefix(rule.Signer, "installer:")].PGP
+	case known:
+		return ""
+	case kind == "source":
+		return line.Manager // a timeline without artifact_kinds (old policy data)
+	}
+	return line.Installers[kind].PGP
+}
+
+// expectPGP fills e's PGP expectation: PEP 761's rule for the line's
+// manager, the line's end of life, then what python.org does for the
+// kind (what names it), then the signer.
+func (t *Timeline) expectPGP(e *Expectation, line Line, signerID, what string, rule ArtifactKind, known bool, opt Options) {
+	mgr := t.managers[line.Manager]
 	keeps := t.ManagerKeepsPGP(line.Manager, opt.PGPDelayed)
 	pastEOL := !opt.ReleaseDate.IsZero() && DateOf(opt.ReleaseDate).First().After(line.EndOfLife.Last())
 	switch {
@@ -425,27 +436,31 @@ func (t *Timeline) ExpectFile(v Version, kind, name string, opt Options) (Expect
 			e.PGPReason += "; no PGP key is on record for " + signer.Name + " (add one with --keyring and a policy file)"
 		}
 	}
+}
 
-	// Sigstore: by the parent kind's boundary.
-	from, ok := line.SigstoreFrom[kind]
-	if !ok {
-		e.SigstoreReason = fmt.Sprintf("no Sigstore signatures are guaranteed for %s artifacts of %s", kind, line.Line)
+// expectSigstore fills e's Sigstore expectation: by the parent kind's
+// boundary in the line, and the known lapse of the file name.
+func (t *Timeline) expectSigstore(e *Expectation, v Version, line Line, kind, name string) error {
+	extra := func() {
 		if x, ok := t.ExtraFor(v.String(), "sigstore"); ok {
 			e.SigstoreReason += " (python.org signed some of " + x.Version + "'s files anyway: " + x.Evidence + ")"
 		}
-		return e, nil
+	}
+	from, ok := line.SigstoreFrom[kind]
+	if !ok {
+		e.SigstoreReason = fmt.Sprintf("no Sigstore signatures are guaranteed for %s artifacts of %s", kind, line.Line)
+		extra()
+		return nil
 	}
 	fv, err := ParseVersion(from)
 	if err != nil { // validated on load
-		return Expectation{}, err
+		return err
 	}
 	e.SigstoreFrom = from
 	if v.Compare(fv) < 0 {
 		e.SigstoreReason = fmt.Sprintf("Sigstore signing of %s artifacts of %s starts with %s", kind, line.Line, from)
-		if x, ok := t.ExtraFor(v.String(), "sigstore"); ok {
-			e.SigstoreReason += " (python.org signed some of " + x.Version + "'s files anyway: " + x.Evidence + ")"
-		}
-		return e, nil
+		extra()
+		return nil
 	}
 	e.Sigstore = true
 	e.SigstoreReason = fmt.Sprintf("Sigstore bundles are published for %s artifacts from %s on", kind, from)
@@ -455,7 +470,7 @@ func (t *Timeline) ExpectFile(v Version, kind, name string, opt Options) (Expect
 			e.SigstoreReason += "; a known python.org lapse: " + l.Evidence
 		}
 	}
-	return e, nil
+	return nil
 }
 
 func (t *Timeline) firstStableBefore(managerID string) bool {
