@@ -53,47 +53,9 @@ func criticalReject(subs []subpacket) string {
 // refuses data after the packet, partial body lengths and subpacket areas
 // that overrun the packet. Version 3 signatures have no subpackets.
 func scanSubpackets(b []byte) ([]subpacket, error) {
-	if len(b) < 2 || b[0]&0x80 == 0 {
-		return nil, errors.New("bad signature packet: not an OpenPGP packet")
-	}
-	var tag byte
-	var hdr, n int
-	if b[0]&0x40 != 0 { // new format
-		tag = b[0] & 0x3f
-		switch l := int(b[1]); {
-		case l < 192:
-			hdr, n = 2, l
-		case l < 224:
-			if len(b) < 3 {
-				return nil, errors.New("bad signature packet: truncated length")
-			}
-			hdr, n = 3, (l-192)<<8+int(b[2])+192
-		case l == 255:
-			if len(b) < 6 {
-				return nil, errors.New("bad signature packet: truncated length")
-			}
-			hdr, n = 6, int(uint32(b[2])<<24|uint32(b[3])<<16|uint32(b[4])<<8|uint32(b[5]))
-		default:
-			return nil, errors.New("bad signature packet: partial body lengths are not allowed in a signature")
-		}
-	} else { // old format
-		tag = (b[0] >> 2) & 0x0f
-		switch b[0] & 3 {
-		case 0:
-			hdr, n = 2, int(b[1])
-		case 1:
-			if len(b) < 3 {
-				return nil, errors.New("bad signature packet: truncated length")
-			}
-			hdr, n = 3, int(b[1])<<8|int(b[2])
-		case 2:
-			if len(b) < 5 {
-				return nil, errors.New("bad signature packet: truncated length")
-			}
-			hdr, n = 5, int(uint32(b[1])<<24|uint32(b[2])<<16|uint32(b[3])<<8|uint32(b[4]))
-		default:
-			hdr, n = 1, len(b)-1 // indeterminate length: to the end
-		}
+	tag, hdr, n, err := packetHeader(b)
+	if err != nil {
+		return nil, err
 	}
 	if tag != 2 {
 		return nil, fmt.Errorf("unexpected packet (tag %d) in a detached signature", tag)
@@ -158,4 +120,51 @@ func scanSubpackets(b []byte) ([]subpacket, error) {
 		}
 	}
 	return out, nil
+}
+
+// packetHeader reads the header of the one packet b must be: its tag,
+// header length and body length (old or new format; a partial body length
+// is refused in a signature).
+func packetHeader(b []byte) (tag byte, hdr, n int, err error) {
+	if len(b) < 2 || b[0]&0x80 == 0 {
+		return 0, 0, 0, errors.New("bad signature packet: not an OpenPGP packet")
+	}
+	if b[0]&0x40 != 0 { // new format
+		tag = b[0] & 0x3f
+		switch l := int(b[1]); {
+		case l < 192:
+			hdr, n = 2, l
+		case l < 224:
+			if len(b) < 3 {
+				return 0, 0, 0, errors.New("bad signature packet: truncated length")
+			}
+			hdr, n = 3, (l-192)<<8+int(b[2])+192
+		case l == 255:
+			if len(b) < 6 {
+				return 0, 0, 0, errors.New("bad signature packet: truncated length")
+			}
+			hdr, n = 6, int(uint32(b[2])<<24|uint32(b[3])<<16|uint32(b[4])<<8|uint32(b[5]))
+		default:
+			return 0, 0, 0, errors.New("bad signature packet: partial body lengths are not allowed in a signature")
+		}
+	} else { // old format
+		tag = (b[0] >> 2) & 0x0f
+		switch b[0] & 3 {
+		case 0:
+			hdr, n = 2, int(b[1])
+		case 1:
+			if len(b) < 3 {
+				return 0, 0, 0, errors.New("bad signature packet: truncated length")
+			}
+			hdr, n = 3, int(b[1])<<8|int(b[2])
+		case 2:
+			if len(b) < 5 {
+				return 0, 0, 0, errors.New("bad signature packet: truncated length")
+			}
+			hdr, n = 5, int(uint32(b[1])<<24|uint32(b[2])<<16|uint32(b[3])<<8|uint32(b[4]))
+		default:
+			hdr, n = 1, len(b)-1 // indeterminate length: to the end
+		}
+	}
+	return tag, hdr, n, nil
 }
