@@ -79,26 +79,9 @@ func ReadSignature(r io.Reader) (*Signature, error) {
 	if len(bytes.TrimSpace(b)) == 0 {
 		return nil, errors.New("empty signature file")
 	}
-	body := b
-	if bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("-----BEGIN ")) {
-		block, err := armor.Decode(bytes.NewReader(b))
-		if err != nil {
-			return nil, fmt.Errorf("bad armor: %v", err)
-		}
-		if block.Type != openpgp.SignatureType {
-			return nil, fmt.Errorf("armor type %q, want %q", block.Type, openpgp.SignatureType)
-		}
-		// Reading the body to its end checks the CRC24 checksum.
-		body, err = io.ReadAll(io.LimitReader(block.Body, MaxSignatureSize+1))
-		if err != nil {
-			return nil, fmt.Errorf("bad armor: %v", err)
-		}
-		if err := checkArmorCRC(b, body); err != nil {
-			return nil, err
-		}
-		if err := checkAfterArmor(b); err != nil {
-			return nil, err
-		}
+	body, err := dearmor(b)
+	if err != nil {
+		return nil, err
 	}
 	subs, err := scanSubpackets(body)
 	if err != nil {
@@ -116,6 +99,60 @@ func ReadSignature(r io.Reader) (*Signature, error) {
 			}
 		}
 	}
+	sig, err := onlySignature(body)
+	if err != nil {
+		return nil, err
+	}
+	if sig.SigType != packet.SigTypeBinary {
+		return nil, fmt.Errorf("signature type 0x%02x, want a binary document signature (0x00)", uint8(sig.SigType))
+	}
+	if sig.IssuerKeyId == nil {
+		// go-crypto's verification refuses it too ("signature doesn't have an issuer").
+		return nil, errors.New("the signature names no issuer key")
+	}
+	if reject == "" {
+		for _, n := range sig.Notations {
+			if n.IsCritical {
+				// sigaudit knows no notation: go-crypto's default Config.KnownNotations is empty.
+				reject = fmt.Sprintf("the signature carries a critical notation %q that sigaudit does not know (RFC 9580 5.2.3.24: such a signature is invalid)", n.Name)
+				break
+			}
+		}
+	}
+	return &Signature{body: body, packet: sig, reject: reject}, nil
+}
+
+// dearmor returns the binary packets of b: b itself, or the body of the
+// one armored signature it holds (armor type, CRC24 and what follows the
+// END line checked).
+func dearmor(b []byte) ([]byte, error) {
+	if !bytes.HasPrefix(bytes.TrimLeft(b, " \t\r\n"), []byte("-----BEGIN ")) {
+		return b, nil
+	}
+	block, err := armor.Decode(bytes.NewReader(b))
+	if err != nil {
+		return nil, fmt.Errorf("bad armor: %v", err)
+	}
+	if block.Type != openpgp.SignatureType {
+		return nil, fmt.Errorf("armor type %q, want %q", block.Type, openpgp.SignatureType)
+	}
+	// Reading the body to its end checks the CRC24 checksum.
+	body, err := io.ReadAll(io.LimitReader(block.Body, MaxSignatureSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("bad armor: %v", err)
+	}
+	if err := checkArmorCRC(b, body); err != nil {
+		return nil, err
+	}
+	if err := checkAfterArmor(b); err != nil {
+		return nil, err
+	}
+	return body, nil
+}
+
+// onlySignature parses body with go-crypto: exactly one signature packet
+// and nothing else.
+func onlySignature(body []byte) (*packet.Signature, error) {
 	var sig *packet.Signature
 	pr := packet.NewReader(bytes.NewReader(body))
 	for {
@@ -138,23 +175,7 @@ func ReadSignature(r io.Reader) (*Signature, error) {
 	if sig == nil {
 		return nil, errors.New("no signature packet")
 	}
-	if sig.SigType != packet.SigTypeBinary {
-		return nil, fmt.Errorf("signature type 0x%02x, want a binary document signature (0x00)", uint8(sig.SigType))
-	}
-	if sig.IssuerKeyId == nil {
-		// go-crypto's verification refuses it too ("signature doesn't have an issuer").
-		return nil, errors.New("the signature names no issuer key")
-	}
-	if reject == "" {
-		for _, n := range sig.Notations {
-			if n.IsCritical {
-				// sigaudit knows no notation: go-crypto's default Config.KnownNotations is empty.
-				reject = fmt.Sprintf("the signature carries a critical notation %q that sigaudit does not know (RFC 9580 5.2.3.24: such a signature is invalid)", n.Name)
-				break
-			}
-		}
-	}
-	return &Signature{body: body, packet: sig, reject: reject}, nil
+	return sig, nil
 }
 
 // checkAfterArmor refuses anything but whitespace after the armor's END
