@@ -930,55 +930,13 @@ func (p *parser) findVerification() {
 	for i, l := range p.lines {
 		n := i + 1
 		trim := strings.TrimSpace(l)
-		comment := strings.HasPrefix(trim, "#") && !strings.HasPrefix(trim, "#!")
 		if strings.HasPrefix(trim, "validpgpkeys") {
 			inValidPGP = true
 		}
-		if !comment {
-			if !v.PGP && (strings.Contains(l, "gpg") || strings.Contains(l, "pgpsig")) && reGPGVerify.MatchString(l) {
-				v.PGP, v.PGPLine = true, n
-			}
-			if !v.Sigstore && (strings.Contains(l, "verify") || strings.Contains(l, "sigstore")) && reSigstoreVerify.MatchString(l) {
-				v.Sigstore, v.SigstoreLine = true, n
-			}
-			if strings.Contains(l, "messageDigest") && v.DigestFromBundle == 0 {
-				v.DigestFromBundle = n
-			}
-			if m := keyringIn(l); m != nil {
-				ring := m[1] + m[2]
-				if !strings.Contains(ring, "$") || strings.Contains(ring, "/") {
-					addKey(Key{Keyring: ring, Scope: p.scopeAt(n), Line: n})
-				}
-			}
-			if strings.Contains(l, "%gpgverify") && !v.PGP {
-				v.PGP, v.PGPLine = true, n
-			}
+		if !strings.HasPrefix(trim, "#") || strings.HasPrefix(trim, "#!") { // not a comment
+			p.verifyCommands(l, n, addKey)
 		}
-		// Key URLs (Fedora's Source2, Gentoo's keyring package).
-		el := l
-		if strings.Contains(l, "%{") || strings.Contains(l, "$") {
-			el, _ = p.expand(l, n)
-		}
-		for _, u := range reKeyURL.FindAllString(el, -1) {
-			if strings.Contains(u, "python.org/ftp/") {
-				continue
-			}
-			if !strings.Contains(l, "Source") && !strings.Contains(l, "keybase") && !strings.Contains(l, "gpg") && !strings.Contains(l, "pubkeys") {
-				continue
-			}
-			matched := false
-			for k, fp := range knownKeyURLs {
-				if strings.Contains(u, k) {
-					if !strings.Contains(u, "fingerprint=") {
-						addKey(Key{Fingerprint: fp, Scope: p.scopeAt(n), Line: n})
-					}
-					matched = true
-				}
-			}
-			if !matched && strings.Contains(u, "pubkeys.txt") {
-				addKey(Key{Keyring: u, Scope: p.scopeAt(n), Line: n})
-			}
-		}
+		p.keyURLs(l, n, addKey)
 		// Fingerprints.
 		if inValidPGP || reKeyContext.MatchString(l) || reMapEntry.MatchString(l) {
 			for _, m := range reFingerprint.FindAllStringSubmatch(l, -1) {
@@ -997,23 +955,7 @@ func (p *parser) findVerification() {
 				inValidPGP = false
 			}
 		}
-		// Sigstore identities and issuers.
-		// A value given through a variable is judged where the variable
-		// is set (per line in a case statement), not where it is used.
-		lowerL := strings.ToLower(l)
-		if !strings.Contains(lowerL, "identity") && !strings.Contains(lowerL, "issuer") {
-			continue
-		}
-		for _, m := range reIdentity.FindAllStringSubmatch(l, -1) {
-			if !strings.ContainsAny(m[1], "${}") {
-				v.Identities = append(v.Identities, Identity{Value: m[1], Scope: p.scopeAt(n), Line: n})
-			}
-		}
-		for _, m := range reIssuer.FindAllStringSubmatch(l, -1) {
-			if !strings.ContainsAny(m[1], "${}") {
-				v.Identities = append(v.Identities, Identity{Value: m[1], Issuer: true, Scope: p.scopeAt(n), Line: n})
-			}
-		}
+		p.identities(l, n)
 	}
 	if p.format == PKGBUILD && len(v.Keys) > 0 && v.ASC {
 		v.PGP = true // makepkg checks .asc sources against validpgpkeys
@@ -1026,6 +968,82 @@ func (p *parser) findVerification() {
 	}
 	if v.DigestFromBundle > 0 {
 		v.BundleVerified = v.Sigstore
+	}
+}
+
+// verifyCommands notes, on line n (not a comment), the first gpg and
+// cosign/sigstore verification, a digest taken from a bundle, and the
+// keyrings gpg is given.
+func (p *parser) verifyCommands(l string, n int, addKey func(Key)) {
+	v := &p.verify
+	if !v.PGP && (strings.Contains(l, "gpg") || strings.Contains(l, "pgpsig")) && reGPGVerify.MatchString(l) {
+		v.PGP, v.PGPLine = true, n
+	}
+	if !v.Sigstore && (strings.Contains(l, "verify") || strings.Contains(l, "sigstore")) && reSigstoreVerify.MatchString(l) {
+		v.Sigstore, v.SigstoreLine = true, n
+	}
+	if strings.Contains(l, "messageDigest") && v.DigestFromBundle == 0 {
+		v.DigestFromBundle = n
+	}
+	if m := keyringIn(l); m != nil {
+		ring := m[1] + m[2]
+		if !strings.Contains(ring, "$") || strings.Contains(ring, "/") {
+			addKey(Key{Keyring: ring, Scope: p.scopeAt(n), Line: n})
+		}
+	}
+	if strings.Contains(l, "%gpgverify") && !v.PGP {
+		v.PGP, v.PGPLine = true, n
+	}
+}
+
+// keyURLs notes the keys line n downloads (Fedora's Source2, Gentoo's
+// keyring package): a known key URL is its fingerprint, a pubkeys.txt a
+// keyring.
+func (p *parser) keyURLs(l string, n int, addKey func(Key)) {
+	el := l
+	if strings.Contains(l, "%{") || strings.Contains(l, "$") {
+		el, _ = p.expand(l, n)
+	}
+	for _, u := range reKeyURL.FindAllString(el, -1) {
+		if strings.Contains(u, "python.org/ftp/") {
+			continue
+		}
+		if !strings.Contains(l, "Source") && !strings.Contains(l, "keybase") && !strings.Contains(l, "gpg") && !strings.Contains(l, "pubkeys") {
+			continue
+		}
+		matched := false
+		for k, fp := range knownKeyURLs {
+			if strings.Contains(u, k) {
+				if !strings.Contains(u, "fingerprint=") {
+					addKey(Key{Fingerprint: fp, Scope: p.scopeAt(n), Line: n})
+				}
+				matched = true
+			}
+		}
+		if !matched && strings.Contains(u, "pubkeys.txt") {
+			addKey(Key{Keyring: u, Scope: p.scopeAt(n), Line: n})
+		}
+	}
+}
+
+// identities notes the Sigstore identities and issuers written on line
+// n. A value given through a variable is judged where the variable is
+// set (per line in a case statement), not where it is used.
+func (p *parser) identities(l string, n int) {
+	lowerL := strings.ToLower(l)
+	if !strings.Contains(lowerL, "identity") && !strings.Contains(lowerL, "issuer") {
+		return
+	}
+	v := &p.verify
+	for _, m := range reIdentity.FindAllStringSubmatch(l, -1) {
+		if !strings.ContainsAny(m[1], "${}") {
+			v.Identities = append(v.Identities, Identity{Value: m[1], Scope: p.scopeAt(n), Line: n})
+		}
+	}
+	for _, m := range reIssuer.FindAllStringSubmatch(l, -1) {
+		if !strings.ContainsAny(m[1], "${}") {
+			v.Identities = append(v.Identities, Identity{Value: m[1], Issuer: true, Scope: p.scopeAt(n), Line: n})
+		}
 	}
 }
 
