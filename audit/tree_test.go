@@ -345,3 +345,48 @@ func TestInRelease(t *testing.T) {
 		}
 	}
 }
+
+// Rule (c) failing: an artifact whose bundle digest another artifact of
+// the same release also has, and that no independent source gives it, is
+// not proven; the artifact an independent source does give it stays
+// proven, and the same digest in another release changes nothing.
+func TestChecksumsSameDigestInRelease(t *testing.T) {
+	tr, _ := realTree(t)
+	rep := runTree(t, tr, "3.13.5", "3.11.2")
+	var orig report.Artifact
+	for _, a := range rep.Artifacts {
+		if a.Name == "Python-3.13.5.tgz" {
+			orig = a
+		}
+	}
+	if orig.Sigstore.Digest == "" || orig.Digests["record"] != orig.Sigstore.Digest {
+		t.Fatalf("Python-3.13.5.tgz: digest %q, record %q", orig.Sigstore.Digest, orig.Digests["record"])
+	}
+	twin := func(name, version string) report.Artifact {
+		a := orig
+		a.Name, a.Version = name, version
+		a.Digests = map[string]string{"bundle": orig.Digests["bundle"]}
+		return a
+	}
+	rep.Artifacts = append(rep.Artifacts, twin("Python-3.13.5-copy.tgz", "3.13.5"), twin("Python-3.11.2-copy.tgz", "3.11.2"))
+	ck := ChecksumsWith(rep, ChecksumOptions{AllowUnproven: true})
+	unique := map[string]bool{}
+	for _, c := range ck.Checksums {
+		unique[c.Name] = c.Proof.UniqueInRelease
+		if c.Name == "Python-3.13.5-copy.tgz" && (c.Proven || c.Level != report.LevelUnproven || !strings.Contains(c.Note, "another artifact of the release has the same digest")) {
+			t.Errorf("the twin in the same release: %+v", c)
+		}
+		if c.Name == "Python-3.13.5.tgz" && !c.Proven {
+			t.Errorf("the artifact the record gives this digest lost its proof: %+v %+v", c, c.Proof)
+		}
+	}
+	if u, ok := unique["Python-3.13.5-copy.tgz"]; !ok || u {
+		t.Errorf("twin in 3.13.5: unique %v (present %v)", u, ok)
+	}
+	if !unique["Python-3.13.5.tgz"] {
+		t.Error("Python-3.13.5.tgz: not unique, though the record gives it the digest")
+	}
+	if !unique["Python-3.11.2-copy.tgz"] {
+		t.Error("a twin in another release was judged against 3.13.5's artifacts")
+	}
+}
