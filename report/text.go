@@ -163,6 +163,39 @@ func (t *textTable) add(cells ...string) { t.rows = append(t.rows, trow{cells: c
 // dashed line under the header, no trailing spaces. Unless o.Wide, flex
 // columns shrink until the table fits o.width().
 func (t *textTable) render(b *strings.Builder, o Options) {
+	limit := o.width()
+	ws := t.widths(o, limit)
+	tw := 1 + 2*(len(ws)-1)
+	for _, w := range ws {
+		tw += w
+	}
+	t.line(b, headers(t.cols), ws, o, true)
+	if o.Wide || tw <= limit {
+		b.WriteString(strings.Repeat("-", tw))
+	} else {
+		b.WriteString(strings.Repeat("-", limit))
+	}
+	b.WriteByte('\n')
+	for _, r := range t.rows {
+		t.line(b, r.cells, ws, o, false)
+		if r.after != "" {
+			w := limit
+			if o.Wide {
+				w = 0
+			}
+			for _, l := range wrap(r.after, w, "     -> ", "        ") {
+				b.WriteString(l)
+				b.WriteByte('\n')
+			}
+		}
+	}
+}
+
+// widths cleans the cells and returns each column's width: the widest
+// cell, or, unless o.Wide and when the table is wider than limit, the
+// short headers and then the widest flex column shrunk one at a time
+// (never below its header or 8).
+func (t *textTable) widths(o Options, limit int) []int {
 	n := len(t.cols)
 	ws := make([]int, n)
 	measure := func() {
@@ -186,8 +219,10 @@ func (t *textTable) render(b *strings.Builder, o Options) {
 		}
 		return s
 	}
-	limit := o.width()
-	if !o.Wide && total() > limit {
+	if o.Wide {
+		return ws
+	}
+	if total() > limit {
 		for i := range t.cols {
 			if t.cols[i].short != "" {
 				t.cols[i].head = t.cols[i].short
@@ -195,77 +230,58 @@ func (t *textTable) render(b *strings.Builder, o Options) {
 		}
 		measure()
 	}
-	if !o.Wide {
-		for total() > limit {
-			// Shrink the widest flex column by one.
-			best := -1
-			for i, c := range t.cols {
-				min := width(c.head)
-				if min < 8 {
-					min = 8
-				}
-				if c.flex && ws[i] > min && (best < 0 || ws[i] > ws[best]) {
-					best = i
-				}
+	for total() > limit {
+		// Shrink the widest flex column by one.
+		best := -1
+		for i, c := range t.cols {
+			min := width(c.head)
+			if min < 8 {
+				min = 8
 			}
-			if best < 0 {
-				break
-			}
-			ws[best]--
-		}
-	}
-	line := func(cells []string, header bool) {
-		var l strings.Builder
-		l.WriteByte(' ')
-		for i := 0; i < n; i++ {
-			v := ""
-			if i < len(cells) {
-				v = cells[i]
-			}
-			if !o.Wide {
-				if t.cols[i].person {
-					v = initials(v, ws[i])
-				}
-				v = shorten(v, ws[i])
-			}
-			pad := strings.Repeat(" ", max(0, ws[i]-width(v)))
-			styled := v
-			if !header && o.Color {
-				styled = colorize(v)
-			}
-			if t.cols[i].right {
-				l.WriteString(pad + styled)
-			} else {
-				l.WriteString(styled + pad)
-			}
-			if i < n-1 {
-				l.WriteString("  ")
+			if c.flex && ws[i] > min && (best < 0 || ws[i] > ws[best]) {
+				best = i
 			}
 		}
-		b.WriteString(strings.TrimRight(l.String(), " "))
-		b.WriteByte('\n')
+		if best < 0 {
+			break
+		}
+		ws[best]--
 	}
-	line(headers(t.cols), true)
-	tw := total()
-	if o.Wide || tw <= limit {
-		b.WriteString(strings.Repeat("-", tw))
-	} else {
-		b.WriteString(strings.Repeat("-", limit))
+	return ws
+}
+
+// line writes one row (or the header) padded to the widths ws.
+func (t *textTable) line(b *strings.Builder, cells []string, ws []int, o Options, header bool) {
+	n := len(t.cols)
+	var l strings.Builder
+	l.WriteByte(' ')
+	for i := 0; i < n; i++ {
+		v := ""
+		if i < len(cells) {
+			v = cells[i]
+		}
+		if !o.Wide {
+			if t.cols[i].person {
+				v = initials(v, ws[i])
+			}
+			v = shorten(v, ws[i])
+		}
+		pad := strings.Repeat(" ", max(0, ws[i]-width(v)))
+		styled := v
+		if !header && o.Color {
+			styled = colorize(v)
+		}
+		if t.cols[i].right {
+			l.WriteString(pad + styled)
+		} else {
+			l.WriteString(styled + pad)
+		}
+		if i < n-1 {
+			l.WriteString("  ")
+		}
 	}
+	b.WriteString(strings.TrimRight(l.String(), " "))
 	b.WriteByte('\n')
-	for _, r := range t.rows {
-		line(r.cells, false)
-		if r.after != "" {
-			w := limit
-			if o.Wide {
-				w = 0
-			}
-			for _, l := range wrap(r.after, w, "     -> ", "        ") {
-				b.WriteString(l)
-				b.WriteByte('\n')
-			}
-		}
-	}
 }
 
 func headers(cs []col) []string {
