@@ -92,14 +92,67 @@ func planSVG(w io.Writer, p *Plan, opt svgOptions) error {
 	if width <= 0 {
 		width = 800
 	}
-	const (
-		labelW = 210
-		top    = 64
-		rowH   = 46
-		right  = 20
-	)
-	// The x axis: from the earliest date to the latest, in whole years.
-	minY, maxY := 0, 0
+	c := &svgChart{x0: svgLabelW, x1: float64(width - svgRight)}
+	c.minY, c.maxY = yearSpan(p)
+	height := svgTop + svgRowH*len(p.Rows) + 70
+	title := opt.Title
+	if title == "" {
+		title = "PEP 761 signing timeline per CPython release line"
+		if p.PGPDelayed {
+			title += " (PGP delay clause applied)"
+		}
+	}
+	desc := fmt.Sprintf("%d release lines; for each, when PEP 761 guarantees PGP signatures and since when python.org signs with Sigstore", len(p.Rows))
+	if p.At != "" {
+		desc += "; today is " + p.At
+	}
+	desc += "."
+
+	f := c.f
+	f(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-labelledby="chart-title chart-desc" font-family="sans-serif" font-size="12">`+"\n", width, height, width, height)
+	f("<title id=\"chart-title\">%s</title>\n<desc id=\"chart-desc\">%s</desc>\n", svgText(title), svgText(desc))
+	f(`<defs>
+<pattern id="pat-pgp" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="%s"/><line x1="0" y1="0" x2="0" y2="8" stroke="#ffffff" stroke-width="3"/></pattern>
+<pattern id="pat-sigstore" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="%s"/><circle cx="3" cy="3" r="1.2" fill="#ffffff"/></pattern>
+</defs>
+`, svgPGPColor, svgSigstoreColor)
+	f("<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", width, height)
+	f("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>\n", svgText(title))
+	c.axis(len(p.Rows))
+	for i, r := range p.Rows {
+		c.row(svgTop+i*svgRowH, r)
+	}
+	if tx, ok := c.xOf(p.At, false); ok {
+		bottom := svgTop + svgRowH*len(p.Rows)
+		f("<g class=\"today\" data-date=\"%s\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\">today %s</text></g>\n",
+			svgText(p.At), tx, svgTop-6, tx, bottom, svgTodayColor, tx, bottom+14, svgText(p.At))
+	}
+	c.legend(svgTop + svgRowH*len(p.Rows) + 34)
+	return writeString(w, c.b.String())
+}
+
+// The plan chart's geometry: label column, top margin, row height, right
+// margin.
+const (
+	svgLabelW = 210
+	svgTop    = 64
+	svgRowH   = 46
+	svgRight  = 20
+)
+
+// svgChart is a plan chart being written: its x axis (whole years from
+// minY to maxY over x0..x1) and the SVG so far.
+type svgChart struct {
+	minY, maxY int
+	x0, x1     float64
+	b          strings.Builder
+}
+
+func (c *svgChart) f(format string, a ...any) { fmt.Fprintf(&c.b, format, a...) }
+
+// yearSpan is the x axis of a plan: from the earliest date's year to the
+// year after the latest (this year and the next when it has no date).
+func yearSpan(p *Plan) (minY, maxY int) {
 	consider := func(s string, end bool) {
 		t, ok := chartDate(s, end)
 		if !ok {
@@ -122,97 +175,78 @@ func planSVG(w io.Writer, p *Plan, opt svgOptions) error {
 	if minY == 0 {
 		minY, maxY = time.Now().Year(), time.Now().Year()+1
 	}
-	x0, x1 := float64(labelW), float64(width-right)
-	xOf := func(s string, end bool) (float64, bool) {
-		t, ok := chartDate(s, end)
-		if !ok {
-			return 0, false
-		}
-		return x0 + (yearFrac(t)-float64(minY))/float64(maxY-minY)*(x1-x0), true
-	}
-	height := top + rowH*len(p.Rows) + 70
-	title := opt.Title
-	if title == "" {
-		title = "PEP 761 signing timeline per CPython release line"
-		if p.PGPDelayed {
-			title += " (PGP delay clause applied)"
-		}
-	}
-	desc := fmt.Sprintf("%d release lines; for each, when PEP 761 guarantees PGP signatures and since when python.org signs with Sigstore", len(p.Rows))
-	if p.At != "" {
-		desc += "; today is " + p.At
-	}
-	desc += "."
+	return minY, maxY
+}
 
-	var b strings.Builder
-	f := func(format string, a ...any) { fmt.Fprintf(&b, format, a...) }
-	f(`<svg xmlns="http://www.w3.org/2000/svg" width="%d" height="%d" viewBox="0 0 %d %d" role="img" aria-labelledby="chart-title chart-desc" font-family="sans-serif" font-size="12">`+"\n", width, height, width, height)
-	f("<title id=\"chart-title\">%s</title>\n<desc id=\"chart-desc\">%s</desc>\n", svgText(title), svgText(desc))
-	f(`<defs>
-<pattern id="pat-pgp" width="8" height="8" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><rect width="8" height="8" fill="%s"/><line x1="0" y1="0" x2="0" y2="8" stroke="#ffffff" stroke-width="3"/></pattern>
-<pattern id="pat-sigstore" width="6" height="6" patternUnits="userSpaceOnUse"><rect width="6" height="6" fill="%s"/><circle cx="3" cy="3" r="1.2" fill="#ffffff"/></pattern>
-</defs>
-`, svgPGPColor, svgSigstoreColor)
-	f("<rect width=\"%d\" height=\"%d\" fill=\"#ffffff\"/>\n", width, height)
-	f("<text x=\"10\" y=\"22\" font-size=\"15\" font-weight=\"bold\">%s</text>\n", svgText(title))
-	// Years.
-	f("<g class=\"axis\" aria-hidden=\"true\">\n")
-	for y := minY; y <= maxY; y++ {
-		x := x0 + float64(y-minY)/float64(maxY-minY)*(x1-x0)
-		f("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#cccccc\"/>\n", x, top-8, x, top+rowH*len(p.Rows))
-		if (maxY-minY) <= 14 || (y-minY)%2 == 0 {
-			f("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#333333\">%d</text>\n", x, top-14, y)
+// xOf places a chart date (its start, or its end when end) on the x axis.
+func (c *svgChart) xOf(s string, end bool) (float64, bool) {
+	t, ok := chartDate(s, end)
+	if !ok {
+		return 0, false
+	}
+	return c.x0 + (yearFrac(t)-float64(c.minY))/float64(c.maxY-c.minY)*(c.x1-c.x0), true
+}
+
+// axis draws a line per year over the rows, labelled (every other year
+// past 14 years).
+func (c *svgChart) axis(rows int) {
+	c.f("<g class=\"axis\" aria-hidden=\"true\">\n")
+	for y := c.minY; y <= c.maxY; y++ {
+		x := c.x0 + float64(y-c.minY)/float64(c.maxY-c.minY)*(c.x1-c.x0)
+		c.f("<line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"#cccccc\"/>\n", x, svgTop-8, x, svgTop+svgRowH*rows)
+		if (c.maxY-c.minY) <= 14 || (y-c.minY)%2 == 0 {
+			c.f("<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" fill=\"#333333\">%d</text>\n", x, svgTop-14, y)
 		}
+	}
+	c.f("</g>\n")
+}
+
+// row draws one release line at y: its name, manager and identity, its
+// PGP and Sigstore bands, and its end of life.
+func (c *svgChart) row(y int, r PlanRow) {
+	f := c.f
+	f("<g class=\"row\" data-line=\"%s\" role=\"listitem\" aria-label=\"%s\">\n", svgText(r.Line), svgText(rowLabel(r)))
+	f("<text class=\"line\" x=\"10\" y=\"%d\" font-weight=\"bold\" font-size=\"14\">%s</text>\n", y+16, svgText(r.release()))
+	f("<text class=\"manager\" x=\"62\" y=\"%d\">%s</text>\n", y+16, svgText(r.Manager))
+	if r.Identity != "" {
+		f("<text class=\"identity\" x=\"62\" y=\"%d\" fill=\"#444444\" font-size=\"11\">%s</text>\n", y+32, svgText(r.Identity+" ("+shortIssuer(r.Issuer)+")"))
+	}
+	for _, band := range planBands(r) {
+		bx0, ok0 := c.xOf(band.from, false)
+		bx1, ok1 := c.xOf(band.to, true)
+		if !ok0 || !ok1 || bx1 < bx0 {
+			continue
+		}
+		by, fill := y+4, "url(#pat-pgp)"
+		if band.kind == "sigstore" {
+			by, fill = y+22, "url(#pat-sigstore)"
+		}
+		f("<rect class=\"band %s\" data-line=\"%s\" data-band=\"%s\" data-from=\"%s\" data-to=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"%s\" stroke=\"#333333\" stroke-width=\"0.5\"><title>%s</title></rect>\n",
+			band.kind, svgText(r.Line), band.kind, svgText(band.from), svgText(band.to), bx0, by, bx1-bx0, fill,
+			svgText(r.Line+": "+band.label+" "+band.from+" to "+band.to))
+	}
+	if sigstoreUndated(r) {
+		f("<text class=\"sigstore-from\" x=\"%.1f\" y=\"%d\" fill=\"#555555\" font-size=\"11\">Sigstore from %s (date unknown)</text>\n", c.x0+4, y+33, svgText(r.SigstoreFrom))
+	}
+	if r.PGPUntil == "never" {
+		f("<text class=\"no-pgp\" x=\"%.1f\" y=\"%d\" fill=\"#555555\" font-size=\"11\">no PGP</text>\n", c.x0+4, y+15)
+	}
+	if ex, ok := c.xOf(r.EndOfLife, true); ok {
+		f("<line class=\"eol\" data-line=\"%s\" data-date=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"><title>%s</title></line>\n",
+			svgText(r.Line), svgText(r.EndOfLife), ex, y+2, ex, y+38, svgEOLColor, svgText(r.Line+": end of life "+r.EndOfLife))
 	}
 	f("</g>\n")
-	for i, r := range p.Rows {
-		y := top + i*rowH
-		f("<g class=\"row\" data-line=\"%s\" role=\"listitem\" aria-label=\"%s\">\n", svgText(r.Line), svgText(rowLabel(r)))
-		name := r.release()
-		f("<text class=\"line\" x=\"10\" y=\"%d\" font-weight=\"bold\" font-size=\"14\">%s</text>\n", y+16, svgText(name))
-		f("<text class=\"manager\" x=\"62\" y=\"%d\">%s</text>\n", y+16, svgText(r.Manager))
-		if r.Identity != "" {
-			f("<text class=\"identity\" x=\"62\" y=\"%d\" fill=\"#444444\" font-size=\"11\">%s</text>\n", y+32, svgText(r.Identity+" ("+shortIssuer(r.Issuer)+")"))
-		}
-		for _, band := range planBands(r) {
-			bx0, ok0 := xOf(band.from, false)
-			bx1, ok1 := xOf(band.to, true)
-			if !ok0 || !ok1 || bx1 < bx0 {
-				continue
-			}
-			by, fill := y+4, "url(#pat-pgp)"
-			if band.kind == "sigstore" {
-				by, fill = y+22, "url(#pat-sigstore)"
-			}
-			f("<rect class=\"band %s\" data-line=\"%s\" data-band=\"%s\" data-from=\"%s\" data-to=\"%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"14\" fill=\"%s\" stroke=\"#333333\" stroke-width=\"0.5\"><title>%s</title></rect>\n",
-				band.kind, svgText(r.Line), band.kind, svgText(band.from), svgText(band.to), bx0, by, bx1-bx0, fill,
-				svgText(r.Line+": "+band.label+" "+band.from+" to "+band.to))
-		}
-		if sigstoreUndated(r) {
-			f("<text class=\"sigstore-from\" x=\"%.1f\" y=\"%d\" fill=\"#555555\" font-size=\"11\">Sigstore from %s (date unknown)</text>\n", x0+4, y+33, svgText(r.SigstoreFrom))
-		}
-		if r.PGPUntil == "never" {
-			f("<text class=\"no-pgp\" x=\"%.1f\" y=\"%d\" fill=\"#555555\" font-size=\"11\">no PGP</text>\n", x0+4, y+15)
-		}
-		if ex, ok := xOf(r.EndOfLife, true); ok {
-			f("<line class=\"eol\" data-line=\"%s\" data-date=\"%s\" x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"><title>%s</title></line>\n",
-				svgText(r.Line), svgText(r.EndOfLife), ex, y+2, ex, y+38, svgEOLColor, svgText(r.Line+": end of life "+r.EndOfLife))
-		}
-		f("</g>\n")
-	}
-	if tx, ok := xOf(p.At, false); ok {
-		f("<g class=\"today\" data-date=\"%s\"><line x1=\"%.1f\" y1=\"%d\" x2=\"%.1f\" y2=\"%d\" stroke=\"%s\" stroke-width=\"1.5\" stroke-dasharray=\"4 3\"/><text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\" font-weight=\"bold\">today %s</text></g>\n",
-			svgText(p.At), tx, top-6, tx, top+rowH*len(p.Rows), svgTodayColor, tx, top+rowH*len(p.Rows)+14, svgText(p.At))
-	}
-	// Legend.
-	ly := top + rowH*len(p.Rows) + 34
+}
+
+// legend explains the bands and lines at y.
+func (c *svgChart) legend(ly int) {
+	f := c.f
 	f("<g class=\"legend\">\n")
 	f("<rect x=\"10\" y=\"%d\" width=\"24\" height=\"12\" fill=\"url(#pat-pgp)\" stroke=\"#333333\" stroke-width=\"0.5\"/><text x=\"40\" y=\"%d\">PGP guaranteed (PEP 761)</text>\n", ly, ly+10)
 	f("<rect x=\"220\" y=\"%d\" width=\"24\" height=\"12\" fill=\"url(#pat-sigstore)\" stroke=\"#333333\" stroke-width=\"0.5\"/><text x=\"250\" y=\"%d\">Sigstore (first signed release on)</text>\n", ly, ly+10)
 	f("<line x1=\"470\" y1=\"%d\" x2=\"470\" y2=\"%d\" stroke=\"%s\" stroke-width=\"2\"/><text x=\"478\" y=\"%d\">end of life</text>\n", ly-2, ly+14, svgEOLColor, ly+10)
 	f("<line x1=\"570\" y1=\"%d\" x2=\"570\" y2=\"%d\" stroke=\"%s\" stroke-dasharray=\"4 3\"/><text x=\"578\" y=\"%d\">today</text>\n", ly-2, ly+14, svgTodayColor, ly+10)
 	f("</g>\n</svg>\n")
-	return writeString(w, b.String())
 }
 
 // lineStart reports whether v is the first release of its line (X.Y.0 or a
