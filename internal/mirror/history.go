@@ -58,98 +58,25 @@ func BuildHistory(dst string, o HistoryOptions) (*History, error) {
 	if err != nil {
 		return nil, err
 	}
-	realBundle := map[string]manifestEntry{} // by artifact name
-	lineBundle := map[string]manifestEntry{} // a real bundle per line
-	for _, m := range man {
-		realBundle[m.Artifact] = m
-		n := source.ParseName(m.Artifact, "")
-		if v, err := timeline.ParseVersion(n.Version); err == nil {
-			if _, ok := lineBundle[v.Line()]; !ok || n.Kind == source.KindSource {
-				lineBundle[v.Line()] = m
-			}
-		}
-	}
-	// Lines without a real bundle take one of a line with the same release
-	// manager: 3.8 was Łukasz Langa's as 3.9 is; 3.15 is Hugo van
-	// Kemenade's as 3.14 is.
-	for line, same := range map[string]string{"3.8": "3.9", "3.15": "3.14"} {
-		if _, ok := lineBundle[line]; !ok {
-			if m, ok := lineBundle[same]; ok {
-				lineBundle[line] = m
-			}
-		}
-	}
-	asc := findASC(o.RealData)
-	want := map[string]bool{}
+	hb := &historyBuilder{dst: dst, o: o, h: &History{}, dirs: map[string]bool{}, want: map[string]bool{}}
+	hb.realBundle, hb.lineBundle = bundlesOf(man)
+	hb.asc = findASC(o.RealData)
 	for _, l := range o.Lines {
-		want[l] = true
+		hb.want[l] = true
 	}
-	h := &History{}
-	dirs := map[string]bool{}
-	var api []apiRow
 	// python.org's artifacts as the embedded record holds them (the same
 	// rows as the digests table, checked by record's tests).
 	for _, a := range record.All() {
-		sum, size, hasBundle := a.SHA256, a.Size, a.Bundle
-		dir, name := a.Dir, a.Name
-		v, err := timeline.ParseVersion(dir)
-		if err != nil || v.Major != 3 || v.Minor < 7 || !source.SafeName(name) || !source.SafeName(dir) {
-			continue
-		}
-		if len(want) > 0 && !want[v.Line()] {
-			continue
-		}
-		d := filepath.Join(dst, dir)
-		if err := os.MkdirAll(d, 0o755); err != nil {
+		if err := hb.add(a); err != nil {
 			return nil, err
 		}
-		dirs[dir] = true
-		if err := os.WriteFile(filepath.Join(d, name), nil, 0o644); err != nil {
-			return nil, err
-		}
-		h.Artifacts++
-		url := o.BaseURL + dir + "/" + name
-		row := apiRow{Name: name, URL: url, SHA256: sum, Size: size}
-		n := source.ParseName(name, dir)
-		if hasBundle {
-			m, real := realBundle[name]
-			if !real {
-				m = lineBundle[v.Line()]
-			}
-			if m.File != "" {
-				if err := copyFile(filepath.Join(o.RealData, "sigstore-bundles", filepath.Base(m.File)), filepath.Join(d, name+".sigstore")); err != nil {
-					return nil, err
-				}
-				row.SHA256, row.Bundle = m.SHA256, url+".sigstore"
-				h.Bundles++
-				if real {
-					h.Real++
-				}
-			}
-		}
-		if v.Minor < 14 && asc != "" {
-			if err := copyFile(asc, filepath.Join(d, name+".asc")); err != nil {
-				return nil, err
-			}
-			row.ASC = url + ".asc"
-			h.ASCs++
-		}
-		sbom := (n.Kind == source.KindSource && v.Compare(mustVersion("3.12.2")) >= 0) ||
-			(n.Kind == source.KindWindows && strings.HasSuffix(name, ".exe") && v.Compare(mustVersion("3.13.0")) >= 0)
-		if sbom {
-			doc := fmt.Sprintf(`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":%q,"packages":[{"name":"CPython","packageFileName":%q,"checksums":[{"algorithm":"SHA256","checksumValue":%q}]}]}`+"\n", name, name, row.SHA256)
-			if err := os.WriteFile(filepath.Join(d, name+".spdx.json"), []byte(doc), 0o644); err != nil {
-				return nil, err
-			}
-			row.SBOM = url + ".spdx.json"
-			h.SBOMs++
-		}
-		api = append(api, row)
 	}
-	for d := range dirs {
+	h := hb.h
+	for d := range hb.dirs {
 		h.Dirs = append(h.Dirs, d)
 	}
 	source.SortVersions(h.Dirs)
+	api := hb.api
 	sort.SliceStable(api, func(i, j int) bool { return api[i].URL < api[j].URL })
 	out, err := json.Marshal(api)
 	if err != nil {
@@ -158,18 +85,104 @@ func BuildHistory(dst string, o HistoryOptions) (*History, error) {
 	return h, os.WriteFile(filepath.Join(dst, "api.json"), out, 0o644)
 }
 
-// apiRow is a release_file row as python.org writes it: every field
-// present, "" when absent.
-type apiRow struct {
-	Name   string `json:"name"`
-	URL    string `json:"url"`
-	SHA256 string `json:"sha256_sum"`
-	Size   int64  `json:"filesize"`
-	ASC    string `json:"gpg_signature_file"`
-	Bundle string `json:"sigstore_bundle_file"`
-	Cert   string `json:"sigstore_cert_file"`
-	Sig    string `json:"sigstore_signature_file"`
-	SBOM   string `json:"sbom_spdx2_file"`
+// bundlesOf indexes realdata's bundles by artifact name, and picks one
+// real bundle per line (a source tarball's when there is one).
+func bundlesOf(man []manifestEntry) (byName, byLine map[string]manifestEntry) {
+	byName, byLine = map[string]manifestEntry{}, map[string]manifestEntry{}
+	for _, m := range man {
+		byName[m.Artifact] = m
+		n := source.ParseName(m.Artifact, "")
+		if v, err := timeline.ParseVersion(n.Version); err == nil {
+			if _, ok := byLine[v.Line()]; !ok || n.Kind == source.KindSource {
+				byLine[v.Line()] = m
+			}
+		}
+	}
+	// Lines without a real bundle take one of a line with the same release
+	// manager: 3.8 was Łukasz Langa's as 3.9 is; 3.15 is Hugo van
+	// Kemenade's as 3.14 is.
+	for line, same := range map[string]string{"3.8": "3.9", "3.15": "3.14"} {
+		if _, ok := byLine[line]; !ok {
+			if m, ok := byLine[same]; ok {
+				byLine[line] = m
+			}
+		}
+	}
+	return byName, byLine
+}
+
+// historyBuilder writes a history tree one artifact at a time.
+type historyBuilder struct {
+	dst                    string
+	o                      HistoryOptions
+	realBundle, lineBundle map[string]manifestEntry
+	asc                    string // a real .asc to copy beside 3.7-3.13 artifacts
+	want                   map[string]bool
+	h                      *History
+	dirs                   map[string]bool
+	api                    []source.APIRow
+}
+
+// add writes one artifact of the record (3.7 on, in the lines wanted):
+// an empty file, a real bundle where python.org publishes one, a real
+// .asc up to 3.13, an SBOM where python.org publishes one, and its API
+// row.
+func (hb *historyBuilder) add(a record.Artifact) error {
+	dir, name := a.Dir, a.Name
+	v, err := timeline.ParseVersion(dir)
+	if err != nil || v.Major != 3 || v.Minor < 7 || !source.SafeName(name) || !source.SafeName(dir) {
+		return nil
+	}
+	if len(hb.want) > 0 && !hb.want[v.Line()] {
+		return nil
+	}
+	h, d := hb.h, filepath.Join(hb.dst, dir)
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return err
+	}
+	hb.dirs[dir] = true
+	if err := os.WriteFile(filepath.Join(d, name), nil, 0o644); err != nil {
+		return err
+	}
+	h.Artifacts++
+	url := hb.o.BaseURL + dir + "/" + name
+	row := source.APIRow{Name: name, URL: url, SHA256: a.SHA256, Size: source.APISize(a.Size)}
+	n := source.ParseName(name, dir)
+	if a.Bundle {
+		m, real := hb.realBundle[name]
+		if !real {
+			m = hb.lineBundle[v.Line()]
+		}
+		if m.File != "" {
+			if err := copyFile(filepath.Join(hb.o.RealData, "sigstore-bundles", filepath.Base(m.File)), filepath.Join(d, name+".sigstore")); err != nil {
+				return err
+			}
+			row.SHA256, row.SigstoreBundleFile = m.SHA256, url+".sigstore"
+			h.Bundles++
+			if real {
+				h.Real++
+			}
+		}
+	}
+	if v.Minor < 14 && hb.asc != "" {
+		if err := copyFile(hb.asc, filepath.Join(d, name+".asc")); err != nil {
+			return err
+		}
+		row.GPGSignatureFile = url + ".asc"
+		h.ASCs++
+	}
+	sbom := (n.Kind == source.KindSource && v.Compare(mustVersion("3.12.2")) >= 0) ||
+		(n.Kind == source.KindWindows && strings.HasSuffix(name, ".exe") && v.Compare(mustVersion("3.13.0")) >= 0)
+	if sbom {
+		doc := fmt.Sprintf(`{"spdxVersion":"SPDX-2.3","SPDXID":"SPDXRef-DOCUMENT","name":%q,"packages":[{"name":"CPython","packageFileName":%q,"checksums":[{"algorithm":"SHA256","checksumValue":%q}]}]}`+"\n", name, name, row.SHA256)
+		if err := os.WriteFile(filepath.Join(d, name+".spdx.json"), []byte(doc), 0o644); err != nil {
+			return err
+		}
+		row.SBOMFile = url + ".spdx.json"
+		h.SBOMs++
+	}
+	hb.api = append(hb.api, row)
+	return nil
 }
 
 func mustVersion(s string) timeline.Version {

@@ -16,6 +16,8 @@ import (
 	"sync"
 	"sync/atomic"
 	"time"
+
+	"github.com/sigaudit/sigaudit/source"
 )
 
 // Server serves a tree laid out by Build or BuildHistory the way
@@ -59,11 +61,11 @@ func NewServer(dir string) (*Server, error) {
 	}
 	s := &Server{root: r, sizes: map[string]int64{}}
 	if b, err := r.ReadFile("api.json"); err == nil {
-		var rows []apiRow
+		var rows []source.APIRow
 		if json.Unmarshal(b, &rows) == nil {
 			for _, row := range rows {
 				if u, err := url.Parse(row.URL); err == nil {
-					s.sizes[path.Base(path.Dir(u.Path))+"/"+path.Base(u.Path)] = row.Size
+					s.sizes[path.Base(path.Dir(u.Path))+"/"+path.Base(u.Path)] = int64(row.Size)
 				}
 			}
 		}
