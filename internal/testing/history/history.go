@@ -116,19 +116,6 @@ func Since37(a record.Artifact) bool {
 	return err == nil && (v.Major > 3 || v.Major == 3 && v.Minor >= 7)
 }
 
-// APIRow is one row of api.json, as python.org's release_file API gives it.
-type APIRow struct {
-	Name                  string `json:"name"`
-	URL                   string `json:"url"`
-	SHA256                string `json:"sha256_sum"`
-	Filesize              int64  `json:"filesize"`
-	GPGSignatureFile      string `json:"gpg_signature_file"`
-	SigstoreBundleFile    string `json:"sigstore_bundle_file"`
-	SigstoreCertFile      string `json:"sigstore_cert_file"`
-	SigstoreSignatureFile string `json:"sigstore_signature_file"`
-	SBOMFile              string `json:"sbom_spdx2_file"`
-}
-
 // Build makes the copy in a temporary directory of t and returns the tree
 // and the api.json path.
 func Build(t testing.TB, opt Options) (dir, apiPath string) {
@@ -206,7 +193,7 @@ func build(tmp string, opt Options) (*History, error) {
 	for _, a := range record.All() {
 		orig[a.Name] = a.Path()
 	}
-	rows := []APIRow{}
+	rows := []source.APIRow{}
 	dirs := map[string]bool{}
 	for _, a := range record.All() {
 		if !Since37(a) || (opt.Filter != nil && !opt.Filter(a)) {
@@ -227,7 +214,7 @@ func build(tmp string, opt Options) (*History, error) {
 			dirs[a.Dir] = true
 		}
 		url := base + a.Path()
-		row := APIRow{Name: a.Name, URL: url, Filesize: a.Size}
+		row := source.APIRow{Name: a.Name, URL: url, Size: source.APISize(a.Size)}
 		if withSHA256(a, opt.SHA256) {
 			row.SHA256 = a.SHA256
 		}

@@ -96,14 +96,14 @@ func TestBuildLayout(t *testing.T) {
 	if len(api) != n {
 		t.Fatalf("API has %d names, want %d", len(api), n)
 	}
-	var rows []APIRow
+	var rows []source.APIRow
 	if err := json.Unmarshal(b, &rows); err != nil {
 		t.Fatal(err)
 	}
 	claims := 0
 	for i, a := range h.Artifacts {
 		r := rows[i]
-		if r.Name != a.Name || r.URL != "https://www.python.org/ftp/python/"+a.Path() || r.SHA256 != a.SHA256 || r.Filesize != a.Size {
+		if r.Name != a.Name || r.URL != "https://www.python.org/ftp/python/"+a.Path() || r.SHA256 != a.SHA256 || int64(r.Size) != a.Size {
 			t.Errorf("row %d = %+v, artifact %+v", i, r, a)
 		}
 		if (r.SigstoreBundleFile != "") != a.Bundle {
@@ -136,7 +136,7 @@ func TestSHA256Modes(t *testing.T) {
 		}},
 	} {
 		h := BuildHistory(t, Options{SHA256: tc.mode})
-		var rows []APIRow
+		var rows []source.APIRow
 		if err := json.Unmarshal(h.APIBody, &rows); err != nil {
 			t.Fatal(err)
 		}
