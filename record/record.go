@@ -172,9 +172,9 @@ var lookups atomic.Int64
 func useIndex() bool { return lookups.Add(1) > scanLookups }
 
 // scan returns the rows of the embedded table in which the bytes key
-// occur, in table order; key must not match across rows or in the header
-// (it holds a tab and a path, name or digest).
-func scan(key string) []Artifact {
+// occur and that keep accepts, in table order; key must not match across
+// rows or in the header (it holds a tab and a path, name or digest).
+func scan(key string, keep func(Artifact) bool) []Artifact {
 	var out []Artifact
 	rest := digestsTSV
 	off := 0
@@ -199,36 +199,30 @@ func scan(key string) []Artifact {
 			if err != nil {
 				panic("sigaudit: embedded python.org record is invalid: " + err.Error())
 			}
-			out = append(out, a)
+			if keep(a) {
+				out = append(out, a)
+			}
 		}
 		off = end
 	}
+}
+
+func scanByPath(path string) []Artifact {
+	return scan("\n"+path+"\t", func(a Artifact) bool { return a.Path() == path })
 }
 
 func scanByName(name string) []Artifact {
 	if name == "" {
 		return nil
 	}
-	var out []Artifact
-	for _, a := range scan("/" + name + "\t") {
-		if a.Name == name {
-			out = append(out, a)
-		}
-	}
-	return out
+	return scan("/"+name+"\t", func(a Artifact) bool { return a.Name == name })
 }
 
 func scanBySHA256(hexDigest string) []Artifact {
 	if len(hexDigest) != 2*sha256.Size {
 		return nil
 	}
-	var out []Artifact
-	for _, a := range scan("\t" + hexDigest + "\t") {
-		if a.SHA256 == hexDigest {
-			out = append(out, a)
-		}
-	}
-	return out
+	return scan("\t"+hexDigest+"\t", func(a Artifact) bool { return a.SHA256 == hexDigest })
 }
 
 func (d *db) pick(idx []int) []Artifact {
@@ -245,11 +239,8 @@ func All() []Artifact { return append([]Artifact(nil), load().all...) }
 // Lookup returns the artifact at dir/name.
 func Lookup(dir, name string) (Artifact, bool) {
 	if !useIndex() {
-		path := dir + "/" + name
-		for _, a := range scan("\n" + path + "\t") {
-			if a.Path() == path {
-				return a, true
-			}
+		if as := scanByPath(dir + "/" + name); len(as) > 0 {
+			return as[0], true
 		}
 		return Artifact{}, false
 	}

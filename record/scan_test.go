@@ -12,11 +12,8 @@ import (
 func TestScanAgreesWithIndex(t *testing.T) {
 	d := load()
 	scanLookup := func(dir, name string) (Artifact, bool) {
-		path := dir + "/" + name
-		for _, a := range scan("\n" + path + "\t") {
-			if a.Path() == path {
-				return a, true
-			}
+		if as := scanByPath(dir + "/" + name); len(as) > 0 {
+			return as[0], true
 		}
 		return Artifact{}, false
 	}
@@ -75,7 +72,7 @@ func TestLookupsSwitchToIndex(t *testing.T) {
 
 func BenchmarkFirstLookup(b *testing.B) {
 	for b.Loop() {
-		scan("\n3.13.5/Python-3.13.5.tar.xz\t")
+		scanByPath("3.13.5/Python-3.13.5.tar.xz")
 	}
 }
 
@@ -96,12 +93,7 @@ func FuzzScan(f *testing.F) {
 	d := load()
 	f.Fuzz(func(t *testing.T, dir, name, digest string) {
 		path := dir + "/" + name
-		var got []Artifact
-		for _, a := range scan("\n" + path + "\t") {
-			if a.Path() == path {
-				got = append(got, a)
-			}
-		}
+		got := scanByPath(path)
 		i, ok := d.byPath[path]
 		if ok != (len(got) == 1) || len(got) > 1 || ok && got[0] != d.all[i] {
 			t.Fatalf("Lookup(%q, %q): scan %+v, index %v", dir, name, got, ok)
